@@ -1,0 +1,33 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrTooNew means the catalog was written by a newer dsb.
+	ErrTooNew = errors.New("catalog is newer than this dsb")
+	// ErrNotFound is returned when a named row (source, disk, file) does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrExists is returned when creating something that already exists.
+	ErrExists = errors.New("already exists")
+	// ErrReadOnly is returned by write operations on a catalog opened read-only.
+	ErrReadOnly = errors.New("catalog is open read-only")
+	// ErrNoCatalog is returned when opening a missing catalog without Create.
+	ErrNoCatalog = errors.New("no catalog")
+)
+
+// LockedError says which process holds a catalog's writer lock.
+type LockedError struct {
+	Path string
+	PID  int
+	Host string
+}
+
+func (e *LockedError) Error() string {
+	if e.PID == 0 {
+		return fmt.Sprintf("catalog %s is in use by another dsb process", e.Path)
+	}
+	return fmt.Sprintf("catalog %s is in use by pid %d on host %s", e.Path, e.PID, e.Host)
+}

@@ -1,0 +1,94 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"dsb/objects"
+	"dsb/vpath"
+)
+
+// Entry is a file with its virtual path and the disks holding its object.
+type Entry struct {
+	File
+	Path  string
+	Disks []string // names of the disks (not lost) holding a copy
+}
+
+const listSQL = `SELECT f.id, f.name, f.type, f.size, f.mtime, f.mode, f.ino, f.dev, f.object, f.target, o.hash,
+	(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=f.object AND d.lost=0)
+	FROM files f LEFT JOIN objects o ON o.id=f.object WHERE f.dir=? ORDER BY f.name`
+
+// ListFiles calls fn for every file selected by sel, in path order.
+func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Entry) error) error {
+	t, err := c.LoadDirs(ctx)
+	if err != nil {
+		return err
+	}
+	root, dirSel := sel.Root, true
+	id, ok := t.Lookup(root)
+	if !ok {
+		// The pattern may name a single file.
+		dir, _ := vpath.Split(root)
+		if id, ok = t.Lookup(dir); !ok {
+			return nil
+		}
+		dirSel = false
+	}
+	dirs := []int64{id}
+	if dirSel {
+		dirs = t.Subtree(id)
+	}
+	stmt, err := c.db.PrepareContext(ctx, listSQL)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, d := range dirs {
+		entries, err := listDir(ctx, stmt, d, t.Path(d))
+		if err != nil {
+			return fmt.Errorf("list %s: %w", t.Path(d), err)
+		}
+		for _, e := range entries {
+			if (dirSel || e.Path == root) && sel.Matches(e.Path) {
+				if err := fn(e); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func listDir(ctx context.Context, stmt *sql.Stmt, dir int64, dirPath string) ([]Entry, error) {
+	rows, err := stmt.QueryContext(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e := Entry{File: File{Dir: dir}}
+		var name, target, hash []byte
+		var obj sql.NullInt64
+		var ino, dev int64
+		var disks sql.NullString
+		if err := rows.Scan(&e.ID, &name, &e.Type, &e.Size, &e.MTime, &e.Mode, &ino, &dev, &obj, &target, &hash, &disks); err != nil {
+			return nil, err
+		}
+		e.Name, e.Target, e.Ino, e.Dev, e.Object = string(name), string(target), uint64(ino), uint64(dev), obj.Int64
+		if hash != nil {
+			if e.Hash, err = objects.IDFromBytes(hash); err != nil {
+				return nil, err
+			}
+		}
+		if disks.Valid && disks.String != "" {
+			e.Disks = strings.Split(disks.String, "/")
+		}
+		e.Path = joinPath(dirPath, e.Name)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,163 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// FileName is the catalog's file name inside a directory given as --db.
+const FileName = "dsb.sqlite"
+
+// Catalog is an open catalog database.
+type Catalog struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+	lock     *writerLock
+	uuid     string
+	now      func() time.Time
+}
+
+// Options says how to open a catalog.
+type Options struct {
+	ReadOnly bool             // no writer lock, no migrations, no writes
+	Create   bool             // create the catalog (and its directory) if missing
+	Now      func() time.Time // clock; time.Now when nil
+}
+
+// Locate returns the catalog path from the --db flag, then $DSB_PATH, then
+// $XDG_CONFIG_HOME/dsb/dsb.sqlite (~/.config/dsb/dsb.sqlite). A directory,
+// or a path ending in "/", means the dsb.sqlite inside it.
+func Locate(flag string, getenv func(string) string) (string, error) {
+	p := flag
+	if p == "" {
+		p = getenv("DSB_PATH")
+	}
+	if p == "" {
+		base := getenv("XDG_CONFIG_HOME")
+		if base == "" {
+			home := getenv("HOME")
+			if home == "" {
+				return "", errors.New("cannot find the catalog: set $HOME, $DSB_PATH or --db")
+			}
+			base = filepath.Join(home, ".config")
+		}
+		return filepath.Join(base, "dsb", FileName), nil
+	}
+	if strings.HasSuffix(p, "/") {
+		return filepath.Join(p, FileName), nil
+	}
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		return filepath.Join(p, FileName), nil
+	}
+	return p, nil
+}
+
+// Open opens the catalog at path (see Locate), migrating it if it is older
+// than this binary. A writable open takes the writer lock first.
+func Open(ctx context.Context, path string, opt Options) (*Catalog, error) {
+	c := &Catalog{path: path, readOnly: opt.ReadOnly, now: opt.Now}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if !opt.Create || opt.ReadOnly {
+			return nil, fmt.Errorf("%w at %s", ErrNoCatalog, path)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create catalog directory: %w", err)
+		}
+	}
+	if !opt.ReadOnly {
+		l, err := lockWriter(path)
+		if err != nil {
+			return nil, err
+		}
+		c.lock = l
+	}
+	if err := c.openDB(ctx); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Catalog) openDB(ctx context.Context) error {
+	u := url.URL{Scheme: "file", Path: c.path}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	if c.readOnly {
+		q.Add("mode", "ro")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	q.Add("_pragma", "cache_size(-65536)")
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return fmt.Errorf("open catalog %s: %w", c.path, err)
+	}
+	// One connection: the catalog is used by one goroutine at a time, and a
+	// single connection sees its own uncommitted writes.
+	db.SetMaxOpenConns(1)
+	c.db = db
+	if err := db.PingContext(ctx); err != nil {
+		return fmt.Errorf("open catalog %s: %w", c.path, err)
+	}
+	if err := c.migrate(ctx); err != nil {
+		return fmt.Errorf("open catalog %s: %w", c.path, err)
+	}
+	if err := c.loadUUID(ctx); err != nil {
+		return fmt.Errorf("open catalog %s: %w", c.path, err)
+	}
+	return nil
+}
+
+func (c *Catalog) loadUUID(ctx context.Context) error {
+	err := c.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='catalog_uuid'`).Scan(&c.uuid)
+	if errors.Is(err, sql.ErrNoRows) && !c.readOnly {
+		c.uuid = uuid.NewString()
+		_, err = c.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES('catalog_uuid', ?), ('created', ?)`,
+			c.uuid, c.now().UTC().Format(time.RFC3339))
+	}
+	return err
+}
+
+// Close releases the database and the writer lock.
+func (c *Catalog) Close() error {
+	var err error
+	if c.db != nil {
+		err = c.db.Close()
+	}
+	if lerr := c.lock.unlock(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// Path is the catalog's file path.
+func (c *Catalog) Path() string { return c.path }
+
+// UUID identifies this catalog; every disk records the UUID of its catalog.
+func (c *Catalog) UUID() string { return c.uuid }
+
+// ReadOnly reports whether the catalog was opened read-only.
+func (c *Catalog) ReadOnly() bool { return c.readOnly }
+
+func (c *Catalog) writable() error {
+	if c.readOnly {
+		return ErrReadOnly
+	}
+	return nil
+}

@@ -1,0 +1,300 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"dsb/objects"
+)
+
+// Updater is a long write session used by `dsb update`. It runs inside a
+// transaction that Checkpoint commits and reopens, so an interrupted update
+// keeps everything up to its last checkpoint and the next run resumes from
+// there. An Updater must be used by one goroutine.
+type Updater struct {
+	c    *Catalog
+	conn *sql.Conn
+	st   map[string]*sql.Stmt
+	now  int64
+}
+
+var updaterSQL = map[string]string{
+	"files": `SELECT id, name, type, size, mtime, mode, ino, dev, object, target FROM files WHERE dir=?`,
+	"subdirs": `SELECT id, name, mode, mtime FROM dirs WHERE parent=?`,
+	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime) VALUES(?,?,?,?)
+		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime RETURNING id`,
+	"putObject": `INSERT INTO objects(hash, size) VALUES(?,?)
+		ON CONFLICT(hash) DO UPDATE SET size=excluded.size RETURNING id`,
+	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target)
+		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
+		size=excluded.size, mtime=excluded.mtime, mode=excluded.mode, ino=excluded.ino,
+		dev=excluded.dev, object=excluded.object, target=excluded.target`,
+	"history": `INSERT INTO history(path, type, size, mtime, mode, object, target, until, reason)
+		VALUES(?,?,?,?,?,?,?,?,?)`,
+	"delFile":  `DELETE FROM files WHERE id=?`,
+	"byInode":  `SELECT object FROM files WHERE ino=? AND dev=? AND size=? AND mtime=? AND object IS NOT NULL LIMIT 1`,
+	"hashOf":   `SELECT hash FROM objects WHERE id=?`,
+	"delDir":   `DELETE FROM dirs WHERE id=?`,
+	"setMeta":  `INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)`,
+	"holders":  `SELECT d.name FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=? AND d.lost=0 ORDER BY d.name`,
+	"touchDir": `UPDATE dirs SET mode=?, mtime=? WHERE id=?`,
+}
+
+// BeginUpdate starts an update session.
+func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
+	if err := c.writable(); err != nil {
+		return nil, err
+	}
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano()}
+	for k, q := range updaterSQL {
+		s, err := conn.PrepareContext(ctx, q)
+		if err != nil {
+			u.close()
+			return nil, fmt.Errorf("prepare %s: %w", k, err)
+		}
+		u.st[k] = s
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		u.close()
+		return nil, err
+	}
+	return u, nil
+}
+
+func (u *Updater) close() {
+	for _, s := range u.st {
+		_ = s.Close()
+	}
+	_ = u.conn.Close()
+}
+
+// Checkpoint commits everything so far and begins a new transaction.
+func (u *Updater) Checkpoint(ctx context.Context) error {
+	// Commit must not be abandoned half-way by a cancelled context.
+	ctx = context.WithoutCancel(ctx)
+	if _, err := u.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	u.now = u.c.now().UnixNano()
+	_, err := u.conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	return err
+}
+
+// Finish commits the session and releases it.
+func (u *Updater) Finish(ctx context.Context) error {
+	defer u.close()
+	_, err := u.conn.ExecContext(context.WithoutCancel(ctx), "COMMIT")
+	return err
+}
+
+// Files returns the file rows of one directory.
+func (u *Updater) Files(ctx context.Context, dir int64) ([]File, error) {
+	rows, err := u.st["files"].QueryContext(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []File
+	for rows.Next() {
+		f := File{Dir: dir}
+		var name, target []byte
+		var obj sql.NullInt64
+		var ino, dev int64
+		if err := rows.Scan(&f.ID, &name, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target); err != nil {
+			return nil, err
+		}
+		f.Name, f.Target, f.Ino, f.Dev, f.Object = string(name), string(target), uint64(ino), uint64(dev), obj.Int64
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Subdirs returns the directory rows directly below dir.
+func (u *Updater) Subdirs(ctx context.Context, dir int64) ([]Dir, error) {
+	rows, err := u.st["subdirs"].QueryContext(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Dir
+	for rows.Next() {
+		d := Dir{Parent: dir}
+		var name []byte
+		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime); err != nil {
+			return nil, err
+		}
+		d.Name = string(name)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// EnsureDir creates (or updates the mode and mtime of) a directory row and
+// returns its id.
+func (u *Updater) EnsureDir(ctx context.Context, parent int64, name string, mode uint32, mtime int64) (int64, error) {
+	var id int64
+	err := u.st["ensureDir"].QueryRowContext(ctx, parent, []byte(name), mode, mtime).Scan(&id)
+	return id, err
+}
+
+// TouchDir records a directory's new mode and mtime.
+func (u *Updater) TouchDir(ctx context.Context, id int64, mode uint32, mtime int64) error {
+	_, err := u.st["touchDir"].ExecContext(ctx, mode, mtime, id)
+	return err
+}
+
+// PutObject records an object and returns its row id.
+func (u *Updater) PutObject(ctx context.Context, id objects.ID, size int64) (int64, error) {
+	var ref int64
+	err := u.st["putObject"].QueryRowContext(ctx, id[:], size).Scan(&ref)
+	return ref, err
+}
+
+// PutFile inserts or replaces the row of f (by directory and name). When old
+// is not nil and its content differs, old becomes history at path.
+func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason string) error {
+	if old != nil && contentChanged(*old, f) {
+		if err := u.addHistory(ctx, *old, path, reason); err != nil {
+			return err
+		}
+	}
+	_, err := u.st["putFile"].ExecContext(ctx, f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
+		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target))
+	if err != nil {
+		return fmt.Errorf("record %q: %w", path, err)
+	}
+	return nil
+}
+
+func contentChanged(old, f File) bool {
+	return old.Type != f.Type || old.Object != f.Object || old.Target != f.Target || old.Size != f.Size
+}
+
+// DeleteFile removes a file row, keeping it as history at path.
+func (u *Updater) DeleteFile(ctx context.Context, f File, path string) error {
+	if err := u.addHistory(ctx, f, path, "deleted"); err != nil {
+		return err
+	}
+	_, err := u.st["delFile"].ExecContext(ctx, f.ID)
+	return err
+}
+
+func (u *Updater) addHistory(ctx context.Context, f File, path, reason string) error {
+	if f.Type == Regular && f.Object == 0 {
+		return nil // an empty or never-hashed file has no content to keep
+	}
+	_, err := u.st["history"].ExecContext(ctx, []byte(path), f.Type, f.Size, f.MTime, f.Mode,
+		nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), u.now, reason)
+	return err
+}
+
+// DeleteDir removes a directory and everything below it; files become
+// history under their paths (dir's path is path). It returns how many files
+// it removed.
+func (u *Updater) DeleteDir(ctx context.Context, dir int64, path string) (int64, error) {
+	files, err := u.Files(ctx, dir)
+	if err != nil {
+		return 0, err
+	}
+	n := int64(0)
+	for _, f := range files {
+		if err := u.DeleteFile(ctx, f, joinPath(path, f.Name)); err != nil {
+			return n, err
+		}
+		n++
+	}
+	subs, err := u.Subdirs(ctx, dir)
+	if err != nil {
+		return n, err
+	}
+	for _, d := range subs {
+		m, err := u.DeleteDir(ctx, d.ID, joinPath(path, d.Name))
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	_, err = u.st["delDir"].ExecContext(ctx, dir)
+	return n, err
+}
+
+// CountFiles returns how many file rows the catalog has.
+func (u *Updater) CountFiles(ctx context.Context) (int64, error) {
+	var n int64
+	err := u.conn.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM files LIMIT 1)`).Scan(&n)
+	return n, err
+}
+
+// ByInode finds the object of a file with the same inode, device, size and
+// mtime: a hard link or a renamed file, whose content need not be read.
+func (u *Updater) ByInode(ctx context.Context, ino, dev uint64, size, mtime int64) (int64, bool, error) {
+	var ref int64
+	err := u.st["byInode"].QueryRowContext(ctx, int64(ino), int64(dev), size, mtime).Scan(&ref)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	}
+	return ref, err == nil, err
+}
+
+// HashOf returns the ID of the object with row id ref.
+func (u *Updater) HashOf(ctx context.Context, ref int64) (objects.ID, error) {
+	var b []byte
+	if err := u.st["hashOf"].QueryRowContext(ctx, ref).Scan(&b); err != nil {
+		return objects.ID{}, err
+	}
+	return objects.IDFromBytes(b)
+}
+
+// Holders names the disks (not lost) holding a copy of object ref.
+func (u *Updater) Holders(ctx context.Context, ref int64) ([]string, error) {
+	rows, err := u.st["holders"].QueryContext(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// SetMeta records a key in the catalog's meta table.
+func (u *Updater) SetMeta(ctx context.Context, key, value string) error {
+	_, err := u.st["setMeta"].ExecContext(ctx, key, value)
+	return err
+}
+
+// Now is the session's timestamp for history rows.
+func (u *Updater) Now() time.Time { return time.Unix(0, u.now) }
+
+func nullRef(ref int64) any {
+	if ref == 0 {
+		return nil
+	}
+	return ref
+}
+
+func nullBytes(ok bool, s string) any {
+	if !ok {
+		return nil
+	}
+	return []byte(s)
+}
+
+func joinPath(dir, name string) string {
+	if dir == "/" {
+		return "/" + name
+	}
+	return dir + "/" + name
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"dsb/catalog"
+)
+
+// app carries what every command shares: streams, global flags, the catalog.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+
+	dbFlag  string
+	json    bool
+	quiet   bool
+	verbose bool
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+}
+
+// openCatalog opens the catalog for reading, or for writing (taking the
+// writer lock and creating the catalog when missing).
+func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, error) {
+	path, err := catalog.Locate(a.dbFlag, a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: write})
+}
+
+// printf writes a human line to stdout unless --json or -q.
+func (a *app) printf(format string, args ...any) {
+	if a.json || a.quiet {
+		return
+	}
+	fmt.Fprintf(a.stdout, format, args...)
+}
+
+// warnf writes a line to stderr unless -q... warnings are never silenced.
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "dsb: "+format+"\n", args...)
+}
+
+// emit writes one JSON Lines record with its type.
+func (a *app) emit(typ string, v map[string]any) {
+	v["type"] = typ
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only maps of plain values are emitted
+	}
+	fmt.Fprintf(a.stdout, "%s\n", b)
+}
+
+// isTerminal reports whether w is an interactive terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dustin/go-humanize"
+)
+
+// bytesStr prints a byte count the way people read it ("1.2 GB").
+func bytesStr(n int64) string {
+	if n < 0 {
+		return "-" + humanize.Bytes(uint64(-n))
+	}
+	return humanize.Bytes(uint64(n))
+}
+
+// rateStr prints bytes per second.
+func rateStr(n int64, d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return humanize.Bytes(uint64(float64(n)/d.Seconds())) + "/s"
+}
+
+// quotePath returns p as is when it is printable UTF-8, and Go-quoted
+// otherwise, so that names with newlines or invalid bytes cannot forge
+// output lines or terminal escapes.
+func quotePath(p string) string {
+	if utf8.ValidString(p) && strings.IndexFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return p
+	}
+	return strconv.Quote(p)
+}
+
+// pathFields gives a path for JSON: "path", plus "path_b64" with the raw
+// bytes when the name is not valid UTF-8 (JSON would lose them).
+func pathFields(m map[string]any, key, p string) {
+	m[key] = p
+	if !utf8.ValidString(p) {
+		m[key+"_b64"] = base64.StdEncoding.EncodeToString([]byte(p))
+	}
+}
+
+func timeStr(ns int64) string {
+	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dsb",
+		Short: "Back up a large set of files to a drawer of offline disks",
+		Long: `dsb keeps a catalog of every file in your sources and spreads copies of
+their contents over a pool of backup disks, only one of which needs to be
+attached at a time. Every disk can be restored on its own.`,
+		Example: `  dsb source map /photos /media/photos/DCIM
+  dsb update
+  dsb ls /photos --json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.dbFlag, "db", "", "catalog file or directory (default $DSB_PATH or ~/.config/dsb/dsb.sqlite)")
+	pf.BoolVar(&a.json, "json", false, "print JSON Lines (one object per line, with a \"type\" field)")
+	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print more detail")
+	root.AddCommand(
+		newSourceCmd(a),
+		newUpdateCmd(a),
+		newLsCmd(a),
+	)
+	return root
+}

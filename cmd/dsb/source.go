@@ -1,0 +1,163 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"dsb/catalog"
+	"dsb/vpath"
+)
+
+func newSourceCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "source",
+		Short: "Map real directories into the virtual tree, and set per-path settings",
+		Example: `  dsb source map /photos /media/photos/DCIM
+  dsb source set /photos --exclude '*.tmp' --copies 3
+  dsb source list`,
+		Args: argsRange(0, 0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.sourceList(cmd) },
+	}
+	cmd.AddCommand(newSourceMapCmd(a), newSourceUnmapCmd(a), newSourceListCmd(a), newSourceSetCmd(a))
+	return cmd
+}
+
+func newSourceListCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   "List the source mappings",
+		Example: "  dsb source list --json",
+		Args:    argsRange(0, 0),
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.sourceList(cmd) },
+	}
+}
+
+func (a *app) sourceList(cmd *cobra.Command) error {
+	cat, err := a.openCatalog(cmd.Context(), false)
+	if errors.Is(err, catalog.ErrNoCatalog) {
+		a.printf("no sources yet: map one with 'dsb source map VPATH DIR'\n")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	srcs, err := cat.Sources(cmd.Context())
+	if err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		if a.json {
+			m := map[string]any{}
+			pathFields(m, "vpath", s.VPath)
+			pathFields(m, "path", s.RealPath)
+			a.emit("source", m)
+			continue
+		}
+		a.printf("%s\t%s\n", quotePath(s.VPath), quotePath(s.RealPath))
+	}
+	if len(srcs) == 0 {
+		a.printf("no sources yet: map one with 'dsb source map VPATH DIR'\n")
+	}
+	return nil
+}
+
+func newSourceMapCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "map VPATH DIR",
+		Short: "Map a real directory at a virtual path (or re-point an existing mapping)",
+		Long: `Map a real directory at a virtual path. Mappings may nest. Mapping a virtual
+path again re-points it: a source moved to another mount point keeps its
+virtual paths, so nothing is hashed again.`,
+		Example: "  dsb source map /photos /media/photos/DCIM\n  dsb source map /videos/archive /mnt/old-videos",
+		Args:    argsRange(2, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			vp, err := vpath.Clean(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			if vp == "/" {
+				return usageError{errors.New("cannot map the root /: map at a path such as /photos")}
+			}
+			real, err := filepath.Abs(args[1])
+			if err != nil {
+				return err
+			}
+			fi, err := os.Stat(real)
+			if err != nil {
+				return fmt.Errorf("source directory: %w", err)
+			}
+			if !fi.IsDir() {
+				return fmt.Errorf("source %s is not a directory", real)
+			}
+			cat, err := a.openCatalog(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			prev, err := cat.MapSource(cmd.Context(), vp, real)
+			if err != nil {
+				return err
+			}
+			if prev != "" && prev != real {
+				a.printf("re-mapped %s from %s to %s\n", quotePath(vp), quotePath(prev), quotePath(real))
+			} else {
+				a.printf("mapped %s to %s; run 'dsb update' to scan it\n", quotePath(vp), quotePath(real))
+			}
+			return nil
+		},
+	}
+}
+
+func newSourceUnmapCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:     "unmap VPATH",
+		Short:   "Remove a mapping; its files leave the catalog at the next update",
+		Example: "  dsb source unmap /videos/archive",
+		Args:    argsRange(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			vp, err := vpath.Clean(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			cat, err := a.openCatalog(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			if err := cat.UnmapSource(cmd.Context(), vp); err != nil {
+				if errors.Is(err, catalog.ErrNotFound) {
+					return fmt.Errorf("no source is mapped at %s (see 'dsb source list')", quotePath(vp))
+				}
+				return err
+			}
+			a.printf("unmapped %s; its files leave the catalog at the next 'dsb update'\n", quotePath(vp))
+			return nil
+		},
+	}
+}
+
+func describeEffective(e vpath.Effective) []string {
+	yn := map[bool]string{true: "yes", false: "no"}
+	var ex []string
+	for _, p := range e.Excludes {
+		ex = append(ex, fmt.Sprintf("%s (set on %s)", p.Text, quotePath(p.Base)))
+	}
+	copies := "as many as the disks have room for"
+	if e.Copies > 0 {
+		copies = fmt.Sprint(e.Copies)
+	}
+	return []string{
+		"exclude:         " + strings.Join(ex, ", "),
+		"hide:            " + yn[e.Hide],
+		"lock:            " + yn[e.Lock],
+		"follow symlinks: " + yn[e.Follow],
+		"copies:          " + copies,
+		fmt.Sprintf("priority:        %d", e.Priority),
+	}
+}

@@ -1,0 +1,169 @@
+package scan
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"dsb/catalog"
+)
+
+// maxQueued bounds the files waiting to be hashed: past it no more
+// directories are listed, which keeps memory flat however large the tree.
+const maxQueued = 4096
+
+// coordinator owns the catalog session: it compares listings with the
+// catalog, queues files to hash, records results and commits regularly.
+type coordinator struct {
+	upd      *catalog.Updater
+	tree     *tree
+	opt      Options
+	res      Result
+	prog     Progress
+	start    time.Time
+	stack    []dirJob // directories to list, depth first
+	hashQ    queue[hashJob]
+	deleted  map[uint64]deletedFile // by inode: files deleted in this run, for rename detection
+	fresh    bool                   // the catalog had no files: skip inode look-ups
+	dirty    bool                   // writes since the last commit
+	lastSave time.Time
+}
+
+type deletedFile struct {
+	dev         uint64
+	size, mtime int64
+	object      int64
+}
+
+func newCoordinator(upd *catalog.Updater, t *tree, opt Options) *coordinator {
+	return &coordinator{upd: upd, tree: t, opt: opt, deleted: map[uint64]deletedFile{}}
+}
+
+func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
+	co.start, co.lastSave = time.Now(), time.Now()
+	n, err := co.upd.CountFiles(ctx)
+	if err != nil {
+		return co.res, err
+	}
+	co.fresh = n == 0
+	work, stop := context.WithCancel(ctx)
+	defer stop()
+	dirJobs, listings := make(chan dirJob), make(chan listing)
+	hashJobs, hashed := make(chan hashJob), make(chan hashResult)
+	var wg sync.WaitGroup
+	for i := 0; i < co.opt.Jobs; i++ {
+		wg.Add(2)
+		go func() { defer wg.Done(); walker(work, co.tree, dirJobs, listings) }()
+		go func() { defer wg.Done(); hasher(work, co.opt.HashRetries, hashJobs, hashed) }()
+	}
+	defer func() { close(dirJobs); close(hashJobs); wg.Wait() }()
+	co.stack = append(co.stack, root)
+	err = co.loop(ctx, dirJobs, listings, hashJobs, hashed)
+	if err == nil {
+		err = co.upd.SetMeta(ctx, "last_update", co.upd.Now().UTC().Format(time.RFC3339Nano))
+	}
+	co.res.Elapsed = time.Since(co.start)
+	co.report()
+	return co.res, err
+}
+
+func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings <-chan listing,
+	hashJobs chan<- hashJob, hashed <-chan hashResult) error {
+	tick := time.NewTicker(co.opt.ProgressEvery)
+	defer tick.Stop()
+	done := ctx.Done()
+	var failed error
+	dirsOut, hashesOut := 0, 0
+	for {
+		stopping := done == nil || failed != nil
+		var dj chan<- dirJob
+		var next dirJob
+		if !stopping && len(co.stack) > 0 && co.hashQ.len() < maxQueued {
+			dj, next = dirJobs, co.stack[len(co.stack)-1]
+		}
+		var hj chan<- hashJob
+		var nh hashJob
+		if !stopping && co.hashQ.len() > 0 {
+			hj, nh = hashJobs, co.hashQ.peek()
+		}
+		if dirsOut == 0 && hashesOut == 0 && (stopping || len(co.stack) == 0 && co.hashQ.len() == 0) {
+			break
+		}
+		select {
+		case dj <- next:
+			co.stack = co.stack[:len(co.stack)-1]
+			dirsOut++
+		case hj <- nh:
+			co.hashQ.pop()
+			hashesOut++
+		case l := <-listings:
+			dirsOut--
+			if !stopping {
+				failed = co.applyListing(ctx, l)
+			}
+		case r := <-hashed:
+			hashesOut--
+			co.prog.QueuedBytes -= r.job.queued
+			co.prog.QueuedFiles--
+			if failed == nil && (r.err == nil || !stopping) {
+				failed = co.applyHash(ctx, r)
+			}
+		case <-tick.C:
+			co.report()
+			if failed == nil {
+				failed = co.maybeCommit(ctx, false)
+			}
+		case <-done:
+			done = nil
+		}
+	}
+	if failed != nil {
+		return failed
+	}
+	if err := co.maybeCommit(ctx, true); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+func (co *coordinator) maybeCommit(ctx context.Context, force bool) error {
+	if !co.dirty || !force && time.Since(co.lastSave) < co.opt.CommitEvery {
+		return nil
+	}
+	co.dirty, co.lastSave = false, time.Now()
+	return co.upd.Checkpoint(ctx)
+}
+
+func (co *coordinator) report() {
+	if co.opt.Progress != nil {
+		co.prog.Elapsed = time.Since(co.start)
+		co.opt.Progress(co.prog)
+	}
+}
+
+func (co *coordinator) problem(path string, err error) {
+	co.res.Errors++
+	if co.opt.Problem != nil {
+		co.opt.Problem(Problem{Path: path, Err: err})
+	}
+}
+
+// queue is a FIFO that reuses its storage.
+type queue[T any] struct {
+	items []T
+	head  int
+}
+
+func (q *queue[T]) len() int  { return len(q.items) - q.head }
+func (q *queue[T]) peek() T   { return q.items[q.head] }
+func (q *queue[T]) push(v T)  { q.items = append(q.items, v) }
+func (q *queue[T]) pop() {
+	var zero T
+	q.items[q.head] = zero
+	q.head++
+	if q.head == len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	} else if q.head > 1024 && q.head*2 > len(q.items) {
+		q.items, q.head = append(q.items[:0], q.items[q.head:]...), 0
+	}
+}

@@ -1,0 +1,110 @@
+package scan
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"dsb/catalog"
+	"dsb/objects"
+)
+
+// errChanged means the file changed while it was read.
+var errChanged = errors.New("changed while being read")
+
+type hashJob struct {
+	dir    int64
+	vpath  string
+	e      entry
+	old    *catalog.File
+	check  bool // --paranoid re-read of a file that looks unchanged
+	oldID  objects.ID
+	queued int64 // bytes counted in the queue
+}
+
+type hashResult struct {
+	job hashJob
+	id  objects.ID
+	st  entry // the stat that brackets the read
+	err error
+}
+
+func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- hashResult) {
+	buf := make([]byte, 1<<20)
+	for j := range jobs {
+		r := hashResult{job: j}
+		r.id, r.st, r.err = hashRetry(ctx, j.e, retries, buf)
+		out <- r
+	}
+}
+
+func hashRetry(ctx context.Context, e entry, retries int, buf []byte) (objects.ID, entry, error) {
+	for try := 0; ; try++ {
+		id, st, err := hashFile(ctx, e, buf)
+		if !errors.Is(err, errChanged) || try >= retries {
+			if errors.Is(err, errChanged) {
+				err = fmt.Errorf("%s %w %d times; left as it was, run update again later", e.real, errChanged, try+1)
+			}
+			return id, st, err
+		}
+	}
+}
+
+// hashFile reads the file once, sequentially, and returns its SHA-256 with
+// the stat taken before the read. If size, mtime or ctime differ after the
+// read, or fewer or more bytes than the size were read, the content is not
+// trusted and errChanged is returned.
+func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, error) {
+	var id objects.ID
+	flags := os.O_RDONLY | unix.O_NOFOLLOW
+	if e.follow {
+		flags = os.O_RDONLY
+	}
+	f, err := os.OpenFile(e.real, flags, 0)
+	if err != nil {
+		return id, e, err
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	var before, after unix.Stat_t
+	if err := unix.Fstat(fd, &before); err != nil {
+		return id, e, err
+	}
+	if before.Mode&unix.S_IFMT != unix.S_IFREG {
+		return id, e, fmt.Errorf("%s is no longer a regular file: %w", e.real, errChanged)
+	}
+	_ = unix.Fadvise(fd, 0, 0, unix.FADV_SEQUENTIAL)
+	h := sha256.New()
+	n, err := io.CopyBuffer(h, ctxReader{ctx, f}, buf)
+	if err != nil {
+		return id, e, err
+	}
+	if err := unix.Fstat(fd, &after); err != nil {
+		return id, e, err
+	}
+	if n != before.Size || before.Size != after.Size || before.Mtim != after.Mtim || before.Ctim != after.Ctim {
+		return id, e, errChanged
+	}
+	h.Sum(id[:0])
+	st := e
+	fillStat(&st, &before)
+	return id, st, nil
+}
+
+// ctxReader stops a long read when the context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

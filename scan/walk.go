@@ -1,0 +1,269 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"dsb/vpath"
+)
+
+type entryKind uint8
+
+const (
+	kindFile entryKind = iota
+	kindDir
+	kindSymlink
+	kindOther // FIFO, socket, device: skipped
+	kindError // could not be read: keep its rows
+)
+
+// devIno identifies a real directory, to stop symlink loops.
+type devIno struct{ dev, ino uint64 }
+
+// dirJob is a directory to list.
+type dirJob struct {
+	id        int64
+	vpath     string
+	real      string // "" for a purely virtual directory
+	eff       vpath.Effective
+	ancestors []devIno // real directories above, when following symlinks
+}
+
+// entry is one name of a listed directory, with its lstat (or stat, for a
+// followed symlink).
+type entry struct {
+	name   string
+	kind   entryKind
+	size   int64
+	mtime  int64
+	ctime  int64
+	mode   uint32
+	ino    uint64
+	dev    uint64
+	target string
+	real   string
+	follow bool // a followed symlink: open it without O_NOFOLLOW
+	eff    vpath.Effective
+	err    error
+}
+
+type listing struct {
+	job     dirJob
+	entries []entry
+	err     error
+}
+
+func walker(ctx context.Context, t *tree, jobs <-chan dirJob, out chan<- listing) {
+	for j := range jobs {
+		l := listing{job: j}
+		if ctx.Err() == nil {
+			l.entries, l.err = list(t, j)
+		} else {
+			l.err = ctx.Err()
+		}
+		out <- l
+	}
+}
+
+// list reads one directory: its real entries, overlaid by the virtual
+// children (source mount points and their ancestors).
+func list(t *tree, j dirJob) ([]entry, error) {
+	var out []entry
+	virtual := map[string]bool{}
+	for _, name := range t.children[j.vpath] {
+		virtual[name] = true
+		if e, ok := virtualEntry(t, j, name); ok {
+			out = append(out, e)
+		}
+	}
+	if j.real == "" {
+		return out, nil
+	}
+	d, err := os.Open(j.real)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	names, err := d.Readdirnames(-1)
+	if err != nil {
+		return nil, fmt.Errorf("read directory %s: %w", j.real, err)
+	}
+	fd := int(d.Fd())
+	for _, name := range names {
+		if virtual[name] {
+			continue
+		}
+		if e, ok := realEntry(t, j, fd, name); ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// virtualEntry describes a mount point or an ancestor of one.
+func virtualEntry(t *tree, j dirJob, name string) (entry, bool) {
+	child := vpath.Join(j.vpath, name)
+	e := entry{name: name, kind: kindDir, mode: uint32(fs.ModeDir | 0o755)}
+	eff, err := t.effective(j.eff, child)
+	if err != nil {
+		e.kind, e.err = kindError, err
+		return e, true
+	}
+	e.eff = eff
+	if eff.Hide {
+		return e, false
+	}
+	if eff.Lock {
+		return e, true // not scanned: no need to reach the (maybe unplugged) disk
+	}
+	e.real = t.realOf(j.real, child, name)
+	if e.real == "" {
+		return e, true
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(e.real, &st); err != nil {
+		if _, mount := t.mounts[child]; mount || !errors.Is(err, unix.ENOENT) {
+			e.kind, e.err = kindError, fmt.Errorf("source %s is not available: %w (attach it, or `dsb source set %s --lock`)", e.real, err, child)
+			return e, true
+		}
+		e.real = "" // an ancestor of a mount point that the parent lacks
+		return e, true
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		e.kind, e.err = kindError, fmt.Errorf("source %s is not a directory", e.real)
+		return e, true
+	}
+	fillStat(&e, &st)
+	return e, true
+}
+
+func realEntry(t *tree, j dirJob, dirfd int, name string) (entry, bool) {
+	child := vpath.Join(j.vpath, name)
+	e := entry{name: name, real: j.real + "/" + name}
+	var st unix.Stat_t
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		if errors.Is(err, unix.ENOENT) {
+			return e, false // vanished since readdir
+		}
+		e.kind, e.err = kindError, fmt.Errorf("lstat %s: %w", e.real, err)
+		return e, true
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		if !followLink(j, dirfd, &e, &st) {
+			return e, true
+		}
+	}
+	fillStat(&e, &st)
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		e.kind = kindDir
+	case unix.S_IFREG:
+		e.kind = kindFile
+	default:
+		e.kind = kindOther
+		return e, true
+	}
+	if vpath.Excluded(j.eff.Excludes, child, e.kind == kindDir) {
+		return e, false
+	}
+	eff, err := t.effective(j.eff, child)
+	if err != nil {
+		e.kind, e.err = kindError, err
+		return e, true
+	}
+	e.eff = eff
+	return e, !eff.Hide
+}
+
+// followLink handles a symlink entry. It returns true when st now holds the
+// target's stat (follow-symlinks is on and the target is usable), false when
+// e is complete as a symlink (or an error).
+func followLink(j dirJob, dirfd int, e *entry, st *unix.Stat_t) bool {
+	target, err := readlinkat(dirfd, e.name)
+	if err != nil {
+		e.kind, e.err = kindError, fmt.Errorf("readlink %s: %w", e.real, err)
+		return false
+	}
+	e.target = target
+	if j.eff.Follow {
+		var tst unix.Stat_t
+		if err := unix.Fstatat(dirfd, e.name, &tst, 0); err == nil {
+			if tst.Mode&unix.S_IFMT == unix.S_IFDIR && isLoop(j.ancestors, &tst) {
+				e.kind, e.err = kindError, fmt.Errorf("symlink loop at %s (not followed)", e.real)
+				return false
+			}
+			*st = tst
+			e.follow = true
+			return true
+		}
+		// A dangling link is recorded as a link.
+	}
+	fillStat(e, st)
+	e.kind = kindSymlink
+	return false
+}
+
+func isLoop(ancestors []devIno, st *unix.Stat_t) bool {
+	for _, a := range ancestors {
+		if a.dev == uint64(st.Dev) && a.ino == uint64(st.Ino) {
+			return true
+		}
+	}
+	return false
+}
+
+func readlinkat(dirfd int, name string) (string, error) {
+	for size := 256; ; size *= 2 {
+		buf := make([]byte, size)
+		n, err := unix.Readlinkat(dirfd, name, buf)
+		if err != nil {
+			return "", err
+		}
+		if n < size {
+			return string(buf[:n]), nil
+		}
+	}
+}
+
+func fillStat(e *entry, st *unix.Stat_t) {
+	e.size = st.Size
+	e.mtime = st.Mtim.Sec*1e9 + st.Mtim.Nsec
+	e.ctime = st.Ctim.Sec*1e9 + st.Ctim.Nsec
+	e.mode = uint32(goMode(st.Mode))
+	e.ino = st.Ino
+	e.dev = st.Dev
+}
+
+// goMode converts a Unix st_mode to an fs.FileMode, as os.Lstat does.
+func goMode(m uint32) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	switch m & unix.S_IFMT {
+	case unix.S_IFDIR:
+		mode |= fs.ModeDir
+	case unix.S_IFLNK:
+		mode |= fs.ModeSymlink
+	case unix.S_IFIFO:
+		mode |= fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		mode |= fs.ModeSocket
+	case unix.S_IFBLK:
+		mode |= fs.ModeDevice
+	case unix.S_IFCHR:
+		mode |= fs.ModeDevice | fs.ModeCharDevice
+	}
+	if m&unix.S_ISUID != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if m&unix.S_ISGID != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if m&unix.S_ISVTX != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
+}

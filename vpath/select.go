@@ -1,0 +1,62 @@
+package vpath
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// Selector picks files of the virtual tree by a user's pattern: a plain
+// path selects that file or that directory's whole subtree; a glob
+// ("/photos/20*/*.jpg", "**" spans directories) selects every file that
+// matches it or lies below a directory that matches it.
+type Selector struct {
+	Root string // the deepest directory that contains every selected path
+	glob string // "" for a plain path
+}
+
+// Select parses a pattern. The empty pattern selects everything.
+func Select(pattern string) (Selector, error) {
+	if pattern == "" || pattern == "/" {
+		return Selector{Root: "/"}, nil
+	}
+	if !strings.HasPrefix(pattern, "/") {
+		pattern = "/" + pattern
+	}
+	meta := strings.IndexAny(pattern, "*?[{\\")
+	if meta < 0 {
+		p, err := Clean(pattern)
+		return Selector{Root: p}, err
+	}
+	if !doublestar.ValidatePattern(pattern) {
+		return Selector{}, fmt.Errorf("bad pattern %q: unbalanced [ or {", pattern)
+	}
+	root := pattern[:strings.LastIndexByte(pattern[:meta], '/')]
+	if root == "" {
+		root = "/"
+	}
+	return Selector{Root: root, glob: strings.TrimSuffix(pattern, "/")}, nil
+}
+
+// Matches reports whether the file at path p is selected.
+func (s Selector) Matches(p string) bool {
+	if !Under(p, s.Root) {
+		return false
+	}
+	if s.glob == "" {
+		return true
+	}
+	for q := p; q != "/"; q, _ = Split(q) {
+		if ok, _ := doublestar.Match(s.glob, q); ok {
+			return true
+		}
+		if len(q) <= len(s.Root) {
+			break
+		}
+	}
+	return false
+}
+
+// IsGlob reports whether the pattern had glob characters.
+func (s Selector) IsGlob() bool { return s.glob != "" }
