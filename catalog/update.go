@@ -21,7 +21,7 @@ type Updater struct {
 }
 
 var updaterSQL = map[string]string{
-	"files": `SELECT id, name, type, size, mtime, mode, ino, dev, object, target FROM files WHERE dir=?`,
+	"files":   `SELECT id, name, type, size, mtime, mode, ino, dev, object, target FROM files WHERE dir=?`,
 	"subdirs": `SELECT id, name, mode, mtime FROM dirs WHERE parent=?`,
 	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime) VALUES(?,?,?,?)
 		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime RETURNING id`,

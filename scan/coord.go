@@ -154,9 +154,9 @@ type queue[T any] struct {
 	head  int
 }
 
-func (q *queue[T]) len() int  { return len(q.items) - q.head }
-func (q *queue[T]) peek() T   { return q.items[q.head] }
-func (q *queue[T]) push(v T)  { q.items = append(q.items, v) }
+func (q *queue[T]) len() int { return len(q.items) - q.head }
+func (q *queue[T]) peek() T  { return q.items[q.head] }
+func (q *queue[T]) push(v T) { q.items = append(q.items, v) }
 func (q *queue[T]) pop() {
 	var zero T
 	q.items[q.head] = zero
