@@ -55,12 +55,11 @@ func Locate(flag string, getenv func(string) string) (string, error) {
 		return filepath.Join(base, "dsb", FileName), nil
 	}
 	if strings.HasSuffix(p, "/") {
-		return filepath.Join(p, FileName), nil
+		p = filepath.Join(p, FileName)
+	} else if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		p = filepath.Join(p, FileName)
 	}
-	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-		return filepath.Join(p, FileName), nil
-	}
-	return p, nil
+	return filepath.Abs(p)
 }
 
 // Open opens the catalog at path (see Locate), migrating it if it is older
@@ -160,4 +159,16 @@ func (c *Catalog) writable() error {
 		return ErrReadOnly
 	}
 	return nil
+}
+
+// ExecRaw runs one SQL statement on the database at path, bypassing locks
+// and migrations. It exists for tests that tamper with catalogs.
+func ExecRaw(ctx context.Context, path, stmt string) error {
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
 }

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"dsb": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the CLI specification in testdata/script/*.txtar against
+// the real binary (this test binary, re-executed as "dsb").
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		Cmds:                scriptCmds(),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("DSB_PATH", env.WorkDir+"/home/dsb.sqlite")
+			env.Setenv("DSB_PROGRESS_INTERVAL", "1h")
+			env.Setenv("TZ", "UTC")
+			env.Defer(func() { releaseLocks(env.WorkDir) })
+			return nil
+		},
+	})
+}
