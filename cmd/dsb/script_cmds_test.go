@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -35,6 +36,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"sqlite":     cmdSqlite,
 		"jsonfield":  cmdJSONField,
 		"countlines": cmdCountLines,
+		"waitfiles":  cmdWaitFiles,
 	}
 }
 
@@ -213,4 +215,18 @@ func decodeB64(ts *testscript.TestScript, s string) string {
 	b, err := base64.StdEncoding.DecodeString(s)
 	ts.Check(err)
 	return string(b)
+}
+
+// waitfiles DB N: wait (up to a minute) until the catalog has committed at
+// least N files, so that a kill lands in the middle of real work.
+func cmdWaitFiles(ts *testscript.TestScript, neg bool, args []string) {
+	want, _ := strconv.ParseInt(args[1], 10, 64)
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if n, err := catalog.CountFilesAt(context.Background(), ts.MkAbs(args[0])); err == nil && n >= want {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ts.Fatalf("catalog never reached %d files", want)
 }

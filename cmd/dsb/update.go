@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -44,6 +45,8 @@ one stopped. Run it from cron or a systemd timer.`,
 		},
 	}
 	cmd.Flags().IntVarP(&opt.Jobs, "jobs", "j", 0, "files hashed in parallel (default: number of CPUs)")
+	cmd.Flags().DurationVar(&opt.CommitEvery, "commit-every", time.Second, "how often work is committed (bounds what an interruption loses)")
+	_ = cmd.Flags().MarkHidden("commit-every")
 	cmd.Flags().BoolVar(&opt.Paranoid, "paranoid", false, "re-read every file and report content that changed while size and mtime did not")
 	return cmd
 }
