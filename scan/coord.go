@@ -72,10 +72,11 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 	tick := time.NewTicker(co.opt.ProgressEvery)
 	defer tick.Stop()
 	done := ctx.Done()
+	cancelled := false
 	var failed error
 	dirsOut, hashesOut := 0, 0
 	for {
-		stopping := done == nil || failed != nil
+		stopping := cancelled || failed != nil
 		var dj chan<- dirJob
 		var next dirJob
 		if !stopping && len(co.stack) > 0 && co.hashQ.len() < maxQueued {
@@ -114,7 +115,7 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 				failed = co.maybeCommit(ctx, false)
 			}
 		case <-done:
-			done = nil
+			done, cancelled = nil, true
 		}
 	}
 	if failed != nil {

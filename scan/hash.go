@@ -106,5 +106,13 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(p)
+	n, err := c.r.Read(p)
+	if testHookRead != nil {
+		testHookRead()
+	}
+	return n, err
 }
+
+// testHookRead, when set by a test, runs after every read of a file being
+// hashed (to change the file under the hasher's feet).
+var testHookRead func()
