@@ -92,3 +92,50 @@ func listDir(ctx context.Context, stmt *sql.Stmt, dir int64, dirPath string) ([]
 	}
 	return out, rows.Err()
 }
+
+// EachFileOnDisk calls fn with the path and object of every current file
+// whose object has a copy on disk, in path order.
+func (c *Catalog) EachFileOnDisk(ctx context.Context, disk int64, fn func(path string, id objects.ID) error) error {
+	t, err := c.LoadDirs(ctx)
+	if err != nil {
+		return err
+	}
+	stmt, err := c.db.PrepareContext(ctx, `SELECT f.name, o.hash FROM files f JOIN objects o ON o.id=f.object
+		JOIN copies c ON c.object=f.object AND c.disk=? WHERE f.dir=? ORDER BY f.name`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, d := range t.Subtree(RootDir) {
+		type row struct {
+			name string
+			id   objects.ID
+		}
+		var rs []row
+		rows, err := stmt.QueryContext(ctx, disk, d)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var name, h []byte
+			if err := rows.Scan(&name, &h); err != nil {
+				rows.Close()
+				return err
+			}
+			id, err := objects.IDFromBytes(h)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			rs = append(rs, row{string(name), id})
+		}
+		rows.Close()
+		dirPath := t.Path(d)
+		for _, r := range rs {
+			if err := fn(joinPath(dirPath, r.name), r.id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

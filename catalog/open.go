@@ -172,3 +172,29 @@ func ExecRaw(ctx context.Context, path, stmt string) error {
 	_, err = db.ExecContext(ctx, stmt)
 	return err
 }
+
+// CountFilesAt counts the committed file rows of the catalog at path,
+// reading without any lock (for tests and monitoring).
+func CountFilesAt(ctx context.Context, path string) (int64, error) {
+	c, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	var n int64
+	err = c.db.QueryRowContext(ctx, `SELECT count(*) FROM files`).Scan(&n)
+	return n, err
+}
+
+// FileSize is the catalog's size on disk (database plus WAL).
+func (c *Catalog) FileSize() (int64, error) {
+	fi, err := os.Stat(c.path)
+	if err != nil {
+		return 0, err
+	}
+	n := fi.Size()
+	if w, err := os.Stat(c.path + "-wal"); err == nil {
+		n += w.Size()
+	}
+	return n, nil
+}

@@ -17,6 +17,8 @@ var allowedImports = map[string][]string{
 	"dsb/catalog":    {"dsb/migrations", "dsb/objects", "dsb/vpath"},
 	"dsb/planner":    {"dsb/objects"},
 	"dsb/scan":       {"dsb/catalog", "dsb/objects", "dsb/vpath"},
+	"dsb/pool":       {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/vpath"},
+	"dsb/backup":     {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/planner", "dsb/pool"},
 }
 
 // TestImportRules keeps README's import table true.

@@ -1,0 +1,98 @@
+package backup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"dsb/catalog"
+	"dsb/objects"
+)
+
+// Reconciled says how the catalog's view of a disk was corrected.
+type Reconciled struct {
+	Present     int64 // objects found on the disk
+	Missing     int64 // copies the catalog expected but the disk lacks (now lost copies)
+	Adopted     int64 // objects on the disk the catalog did not count
+	Quarantined int64 // objects whose size did not match, moved to bad-objects/
+	Junk        []string
+	TempRemoved int
+}
+
+// Reconcile brings the catalog's copies of disk in line with the objects
+// really present in dir.
+func Reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir *objects.Dir) (Reconciled, error) {
+	var r Reconciled
+	var err error
+	if r.TempRemoved, err = dir.CleanTemp(ctx); err != nil {
+		return r, fmt.Errorf("remove leftover temp files: %w", err)
+	}
+	present := map[objects.ID]int64{}
+	err = dir.Walk(ctx, func(id objects.ID, size int64) error {
+		present[id] = size
+		return nil
+	}, func(rel string) { r.Junk = append(r.Junk, rel) })
+	if err != nil {
+		return r, fmt.Errorf("list objects: %w", err)
+	}
+	r.Present = int64(len(present))
+	known, err := cat.DiskCopies(ctx, disk.ID)
+	if err != nil {
+		return r, err
+	}
+	ch := catalog.CopyChange{Disk: disk.ID}
+	for _, cp := range known {
+		size, ok := present[cp.Hash]
+		delete(present, cp.Hash)
+		switch {
+		case !ok:
+			r.Missing++
+			ch.Remove = append(ch.Remove, cp.Object)
+		case size != cp.Size:
+			if err := dir.Quarantine(cp.Hash); err != nil && !errors.Is(err, objects.ErrNotFound) {
+				return r, err
+			}
+			r.Quarantined++
+			ch.Remove = append(ch.Remove, cp.Object)
+		}
+	}
+	if err := adopt(ctx, cat, dir, present, &ch, &r); err != nil {
+		return r, err
+	}
+	if len(ch.Add)+len(ch.Remove) == 0 {
+		return r, nil
+	}
+	return r, cat.ApplyCopies(ctx, ch)
+}
+
+// adopt records objects present on the disk that the catalog did not
+// count. Ones the catalog has never heard of become orphans, which the
+// plan then deletes.
+func adopt(ctx context.Context, cat *catalog.Catalog, dir *objects.Dir, present map[objects.ID]int64,
+	ch *catalog.CopyChange, r *Reconciled) error {
+	ids := make([]objects.ID, 0, len(present))
+	for id := range present {
+		ids = append(ids, id)
+	}
+	refs, err := cat.ObjectRefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		size := present[id]
+		cp, ok := refs[id]
+		if ok && cp.Size != size {
+			if err := dir.Quarantine(id); err != nil {
+				return err
+			}
+			r.Quarantined++
+			continue
+		}
+		if !ok {
+			cp = catalog.Copy{Hash: id, Size: size}
+		}
+		ch.Add = append(ch.Add, cp)
+		r.Adopted++
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"dsb/objects"
+)
+
+// Copy is one object on one disk.
+type Copy struct {
+	Object     int64
+	Hash       objects.ID
+	Size       int64
+	VerifiedAt int64
+}
+
+// DiskCopies returns what the catalog believes disk holds.
+func (c *Catalog) DiskCopies(ctx context.Context, disk int64) ([]Copy, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT o.id, o.hash, o.size, c.verified_at FROM copies c
+		JOIN objects o ON o.id=c.object WHERE c.disk=? ORDER BY c.verified_at, o.hash`, disk)
+	if err != nil {
+		return nil, fmt.Errorf("copies of disk: %w", err)
+	}
+	defer rows.Close()
+	var out []Copy
+	for rows.Next() {
+		var cp Copy
+		var h []byte
+		if err := rows.Scan(&cp.Object, &h, &cp.Size, &cp.VerifiedAt); err != nil {
+			return nil, err
+		}
+		if cp.Hash, err = objects.IDFromBytes(h); err != nil {
+			return nil, err
+		}
+		out = append(out, cp)
+	}
+	return out, rows.Err()
+}
+
+// ObjectRefs maps IDs to object row ids, for the IDs the catalog knows.
+func (c *Catalog) ObjectRefs(ctx context.Context, ids []objects.ID) (map[objects.ID]Copy, error) {
+	out := map[objects.ID]Copy{}
+	stmt, err := c.db.PrepareContext(ctx, `SELECT id, size FROM objects WHERE hash=?`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	for _, id := range ids {
+		cp := Copy{Hash: id}
+		err := stmt.QueryRowContext(ctx, id[:]).Scan(&cp.Object, &cp.Size)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = cp
+	}
+	return out, nil
+}
+
+// CopyChange is a batch of changes to one disk's copies, applied in one
+// transaction.
+type CopyChange struct {
+	Disk     int64
+	Add      []Copy  // copies now on the disk (Object must be set, or Hash+Size to register the object)
+	Remove   []int64 // object row ids no longer on the disk
+	Verified []Copy  // copies verified at VerifiedAt
+}
+
+// ApplyCopies records a batch of copy changes.
+func (c *Catalog) ApplyCopies(ctx context.Context, ch CopyChange) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	return c.inTx(ctx, func(tx *sql.Tx) error {
+		for _, cp := range ch.Add {
+			ref := cp.Object
+			if ref == 0 {
+				err := tx.QueryRowContext(ctx, `INSERT INTO objects(hash, size) VALUES(?,?)
+					ON CONFLICT(hash) DO UPDATE SET size=size RETURNING id`, cp.Hash[:], cp.Size).Scan(&ref)
+				if err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO copies(object, disk, verified_at) VALUES(?,?,?)
+				ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at)`,
+				ref, ch.Disk, cp.VerifiedAt); err != nil {
+				return err
+			}
+		}
+		for _, ref := range ch.Remove {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM copies WHERE object=? AND disk=?`, ref, ch.Disk); err != nil {
+				return err
+			}
+		}
+		for _, cp := range ch.Verified {
+			if _, err := tx.ExecContext(ctx, `UPDATE copies SET verified_at=? WHERE object=? AND disk=?`,
+				cp.VerifiedAt, cp.Object, ch.Disk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MarkNeedsHash makes the next update re-read the files holding object ref
+// (their content no longer matched it when a backup read them).
+func (c *Catalog) MarkNeedsHash(ctx context.Context, dir int64, name string) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	_, err := c.db.ExecContext(ctx, `UPDATE files SET mtime=0 WHERE dir=? AND name=?`, dir, []byte(name))
+	return err
+}

@@ -1,0 +1,114 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"dsb/objects"
+)
+
+// The Each* functions stream the facts the planner and the status report
+// are computed from, without building anything in the catalog's memory.
+
+// EachObject calls fn for every object row.
+func (c *Catalog) EachObject(ctx context.Context, fn func(ref int64, id objects.ID, size int64)) error {
+	rows, err := c.db.QueryContext(ctx, `SELECT id, hash, size FROM objects`)
+	if err != nil {
+		return fmt.Errorf("read objects: %w", err)
+	}
+	defer rows.Close()
+	var ref, size int64
+	var h []byte
+	for rows.Next() {
+		if err := rows.Scan(&ref, &h, &size); err != nil {
+			return err
+		}
+		id, err := objects.IDFromBytes(h)
+		if err != nil {
+			return fmt.Errorf("object %d: %w", ref, err)
+		}
+		fn(ref, id, size)
+	}
+	return rows.Err()
+}
+
+// EachLiveFile calls fn for every current file that has an object.
+func (c *Catalog) EachLiveFile(ctx context.Context, fn func(ref, dir int64)) error {
+	return c.eachPair(ctx, `SELECT object, dir FROM files WHERE object IS NOT NULL`, fn)
+}
+
+// EachHistory calls fn for every history entry that has an object, with
+// the time (ns) it stopped being current.
+func (c *Catalog) EachHistory(ctx context.Context, fn func(ref, until int64)) error {
+	return c.eachPair(ctx, `SELECT object, until FROM history WHERE object IS NOT NULL`, fn)
+}
+
+// EachCopy calls fn for every copy, lost disks included.
+func (c *Catalog) EachCopy(ctx context.Context, fn func(ref, disk int64)) error {
+	return c.eachPair(ctx, `SELECT object, disk FROM copies`, fn)
+}
+
+func (c *Catalog) eachPair(ctx context.Context, q string, fn func(a, b int64)) error {
+	rows, err := c.db.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var a, b int64
+	for rows.Next() {
+		if err := rows.Scan(&a, &b); err != nil {
+			return err
+		}
+		fn(a, b)
+	}
+	return rows.Err()
+}
+
+// FileRef names one current file by directory and name.
+type FileRef struct {
+	Dir  int64
+	Name string
+}
+
+// FilesOf returns the current files whose content is object ref.
+func (c *Catalog) FilesOf(ctx context.Context, ref int64) ([]FileRef, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT dir, name FROM files WHERE object=? ORDER BY dir, name`, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FileRef
+	for rows.Next() {
+		var f FileRef
+		var name []byte
+		if err := rows.Scan(&f.Dir, &name); err != nil {
+			return nil, err
+		}
+		f.Name = string(name)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// FileAt returns the current file at dir/name.
+func (c *Catalog) FileAt(ctx context.Context, dir int64, name string) (File, error) {
+	f := File{Dir: dir, Name: name}
+	var obj sql.NullInt64
+	var target, h []byte
+	var ino, dev int64
+	err := c.db.QueryRowContext(ctx, `SELECT f.id, f.type, f.size, f.mtime, f.mode, f.ino, f.dev, f.object, f.target, o.hash
+		FROM files f LEFT JOIN objects o ON o.id=f.object WHERE f.dir=? AND f.name=?`, dir, []byte(name)).
+		Scan(&f.ID, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target, &h)
+	if err == sql.ErrNoRows {
+		return f, fmt.Errorf("file %q: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return f, err
+	}
+	f.Ino, f.Dev, f.Object, f.Target = uint64(ino), uint64(dev), obj.Int64, string(target)
+	if h != nil {
+		f.Hash, err = objects.IDFromBytes(h)
+	}
+	return f, err
+}

@@ -1,0 +1,42 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Snapshot writes a consistent copy of the whole catalog to path, an empty
+// or absent file (the caller fsyncs and renames it into place). The copy is
+// marked as a snapshot of disk diskUUID and uses a rollback journal, so it
+// opens read-only anywhere, even from a read-only mount, with sqlite3 alone.
+func (c *Catalog) Snapshot(ctx context.Context, path, diskUUID string, at time.Time) error {
+	if _, err := c.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
+	}
+	u := url.URL{Scheme: "file", Path: path}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode=DELETE`); err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot_of_disk', ?), ('snapshot_at', ?)`,
+		diskUUID, at.UTC().Format(time.RFC3339))
+	if err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
+	}
+	return db.Close()
+}
+
+// SnapshotOf returns the UUID of the disk whose snapshot this catalog is,
+// or "" for a home catalog.
+func (c *Catalog) SnapshotOf(ctx context.Context) string {
+	var v string
+	_ = c.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='snapshot_of_disk'`).Scan(&v)
+	return v
+}

@@ -1,0 +1,167 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"dsb/catalog"
+	"dsb/disks"
+	"dsb/vpath"
+)
+
+var (
+	// ErrNotAttached: the disk is not reachable now.
+	ErrNotAttached = errors.New("not attached")
+	// ErrForeign: the directory is a disk of another catalog.
+	ErrForeign = errors.New("belongs to another catalog")
+	// ErrUnknownDisk: no disk of this catalog has that name, UUID or path.
+	ErrUnknownDisk = errors.New("unknown disk")
+	// ErrBadName: a disk name dsb cannot use.
+	ErrBadName = errors.New("bad disk name")
+)
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
+
+// CheckName validates a disk name: letters, digits and ._+- (no slash, so a
+// name is never mistaken for a path), at most 64 bytes.
+func CheckName(name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("%w %q: use letters, digits and . _ + - (at most 64)", ErrBadName, name)
+	}
+	if _, err := uuid.Parse(name); err == nil {
+		return fmt.Errorf("%w %q: a name must not look like a UUID", ErrBadName, name)
+	}
+	return nil
+}
+
+// Resolve finds the disk that arg names: a disk name, a UUID, or the data
+// path of an attached disk.
+func Resolve(ctx context.Context, cat *catalog.Catalog, arg string) (catalog.Disk, error) {
+	d, err := cat.DiskByName(ctx, arg)
+	if err == nil || !errors.Is(err, catalog.ErrNotFound) {
+		return d, err
+	}
+	if strings.ContainsRune(arg, '/') || arg == "." || arg == ".." {
+		id, err := disks.ReadIdentity(arg)
+		if err != nil {
+			return d, fmt.Errorf("%s: %w", arg, err)
+		}
+		if id.Catalog != cat.UUID() {
+			return d, fmt.Errorf("%s is disk %q of %w %s (this catalog is %s)", arg, id.Name, ErrForeign, id.Catalog, cat.UUID())
+		}
+		return cat.DiskByName(ctx, id.UUID)
+	}
+	return d, fmt.Errorf("%w %q (see 'dsb disk list')", ErrUnknownDisk, arg)
+}
+
+// Attached returns the data path where d is attached now, checked to carry
+// d's identity and this catalog's UUID.
+func Attached(cat *catalog.Catalog, d catalog.Disk) (string, error) {
+	path, err := disks.Find(disks.Location{UUID: d.UUID, LastPath: d.LastPath, MountRel: d.MountRel, FSUUID: d.FSUUID})
+	if errors.Is(err, disks.ErrNotAttached) {
+		seen := "never"
+		if d.LastSeen > 0 {
+			seen = time.Unix(0, d.LastSeen).Format("2006-01-02 15:04")
+		}
+		return "", fmt.Errorf("disk %s is %w (last seen at %s on %s)", d.Name, ErrNotAttached, d.LastPath, seen)
+	}
+	if err != nil {
+		return "", err
+	}
+	id, err := disks.ReadIdentity(path)
+	if err != nil {
+		return "", err
+	}
+	if id.Catalog != cat.UUID() {
+		return "", fmt.Errorf("disk at %s %w %s", path, ErrForeign, id.Catalog)
+	}
+	return path, nil
+}
+
+// Add creates a new disk at path (a directory, created if missing) and
+// records it in the catalog. size 0 means "derive the budget from the
+// filesystem's size".
+func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int64, now time.Time) (catalog.Disk, error) {
+	if err := CheckName(name); err != nil {
+		return catalog.Disk{}, err
+	}
+	if _, err := cat.DiskByName(ctx, name); err == nil {
+		return catalog.Disk{}, fmt.Errorf("disk %q: %w", name, catalog.ErrExists)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return catalog.Disk{}, err
+	}
+	id := disks.Identity{Format: disks.FormatVersion, UUID: uuid.NewString(), Name: name, Catalog: cat.UUID()}
+	if err := disks.Init(abs, id); err != nil {
+		return catalog.Disk{}, err
+	}
+	d := catalog.Disk{UUID: id.UUID, Name: name, Budget: size}
+	locate(&d, abs, now)
+	return cat.AddDisk(ctx, d)
+}
+
+// Seen records that d is attached at path now: its path, mount point
+// relative path, filesystem UUID and size.
+func Seen(ctx context.Context, cat *catalog.Catalog, d *catalog.Disk, path string, now time.Time) error {
+	locate(d, path, now)
+	return cat.SaveDisk(ctx, *d)
+}
+
+func locate(d *catalog.Disk, path string, now time.Time) {
+	d.LastPath, d.LastSeen = path, now.UnixNano()
+	if m, rel, err := disks.MountOf(path); err == nil {
+		d.MountRel, d.FSUUID = rel, m.FSUUID
+	}
+	if sp, err := disks.StatSpace(path); err == nil {
+		d.FSTotal = sp.Total
+	}
+}
+
+// Budget is the configured budget, or the default derived from the
+// filesystem's size when none is configured.
+func Budget(d catalog.Disk) int64 {
+	if d.Budget > 0 {
+		return d.Budget
+	}
+	return disks.DefaultBudget(d.FSTotal)
+}
+
+// LiveBudget is what a backup may use now on the disk attached at path:
+// the configured budget, but never more than the filesystem's free space
+// plus what dsb's objects already take (less reserve, kept for the catalog
+// snapshot and manifest).
+func LiveBudget(d catalog.Disk, path string, used, reserve int64) (int64, error) {
+	sp, err := disks.StatSpace(path)
+	if err != nil {
+		return 0, err
+	}
+	return min(Budget(d), max(sp.Free+used-reserve, 0)), nil
+}
+
+// Exists reports whether path exists (for messages).
+func Exists(path string) bool { _, err := os.Stat(path); return err == nil }
+
+// RealPath maps a virtual path to the real path it is read from: through
+// the deepest source whose virtual path contains it.
+func RealPath(sources []catalog.Source, vp string) (string, bool) {
+	best := -1
+	for i, s := range sources {
+		if vpath.Under(vp, s.VPath) && (best < 0 || len(s.VPath) > len(sources[best].VPath)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	s := sources[best]
+	return s.RealPath + vp[len(s.VPath):], true
+}

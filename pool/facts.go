@@ -1,0 +1,161 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"time"
+
+	"dsb/catalog"
+	"dsb/objects"
+	"dsb/vpath"
+)
+
+// MaxDisks is how many disks a pool may have: copies are kept as a bit set.
+const MaxDisks = 64
+
+// Object is what the pool knows of one object.
+type Object struct {
+	Ref      int64
+	ID       objects.ID
+	Size     int64
+	Live     bool  // a current file references it
+	Until    int64 // newest history entry's end (ns), 0 if none
+	Target   int   // wanted copies (0: as many as fit); the largest wish of its files
+	Priority int   // the highest priority of its files
+	Disks    uint64
+}
+
+// Facts are the pool-wide facts of one catalog.
+type Facts struct {
+	Objects []Object
+	Disks   []catalog.Disk
+	index   map[int64]int32 // object ref → position in Objects
+	bit     map[int64]uint  // disk id → bit in Object.Disks
+	lost    uint64          // bits of disks marked lost
+}
+
+// Load reads the facts. Per-path settings give each live object its target
+// and priority: when files sharing an object disagree, the largest target
+// (0, unlimited, being largest) and the highest priority win.
+func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
+	f := &Facts{index: map[int64]int32{}, bit: map[int64]uint{}}
+	var err error
+	if f.Disks, err = cat.Disks(ctx); err != nil {
+		return nil, err
+	}
+	if len(f.Disks) > MaxDisks {
+		return nil, fmt.Errorf("the pool has %d disks; dsb supports at most %d", len(f.Disks), MaxDisks)
+	}
+	for i, d := range f.Disks {
+		f.bit[d.ID] = uint(i)
+		if d.Lost {
+			f.lost |= 1 << uint(i)
+		}
+	}
+	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
+		f.index[ref] = int32(len(f.Objects))
+		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := f.loadLive(ctx, cat); err != nil {
+		return nil, err
+	}
+	err = cat.EachHistory(ctx, func(ref, until int64) {
+		if i, ok := f.index[ref]; ok {
+			f.Objects[i].Until = max(f.Objects[i].Until, until)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = cat.EachCopy(ctx, func(ref, disk int64) {
+		if i, ok := f.index[ref]; ok {
+			f.Objects[i].Disks |= 1 << f.bit[disk]
+		}
+	})
+	return f, err
+}
+
+func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
+	tree, err := cat.LoadDirs(ctx)
+	if err != nil {
+		return err
+	}
+	settings, err := cat.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	type wish struct{ copies, priority int }
+	wishes := map[int64]wish{}
+	var firstErr error
+	wishOf := func(dir int64) wish {
+		if w, ok := wishes[dir]; ok {
+			return w
+		}
+		e, err := vpath.Resolve(settings, tree.Path(dir))
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		w := wish{e.Copies, e.Priority}
+		wishes[dir] = w
+		return w
+	}
+	err = cat.EachLiveFile(ctx, func(ref, dir int64) {
+		i, ok := f.index[ref]
+		if !ok {
+			return
+		}
+		o, w := &f.Objects[i], wishOf(dir)
+		if !o.Live {
+			o.Live, o.Target, o.Priority = true, w.copies, w.priority
+			return
+		}
+		if o.Target > 0 && (w.copies == 0 || w.copies > o.Target) {
+			o.Target = w.copies
+		}
+		o.Priority = max(o.Priority, w.priority)
+	})
+	if err == nil {
+		err = firstErr
+	}
+	return err
+}
+
+// Copies counts o's copies on disks that are not lost and not in without.
+func (f *Facts) Copies(o *Object, without uint64) int {
+	return bits.OnesCount64(o.Disks &^ f.lost &^ without)
+}
+
+// Mask returns the bits of the named disks (for --lose and "elsewhere").
+func (f *Facts) Mask(ids ...int64) uint64 {
+	var m uint64
+	for _, id := range ids {
+		if b, ok := f.bit[id]; ok {
+			m |= 1 << b
+		}
+	}
+	return m
+}
+
+// On reports whether disk id holds o.
+func (f *Facts) On(o *Object, id int64) bool {
+	b, ok := f.bit[id]
+	return ok && o.Disks&(1<<b) != 0
+}
+
+// Find returns the object with row id ref.
+func (f *Facts) Find(ref int64) (*Object, bool) {
+	i, ok := f.index[ref]
+	if !ok {
+		return nil, false
+	}
+	return &f.Objects[i], true
+}
+
+// HistoryKept reports whether o, not live, is still wanted as history.
+func HistoryKept(o *Object, now time.Time, keep time.Duration) bool {
+	return !o.Live && keep > 0 && o.Until > 0 && o.Until >= now.Add(-keep).UnixNano()
+}
