@@ -187,3 +187,17 @@ func marshalIdentity(id Identity) []byte {
 	_ = enc.Encode(id) // cannot fail: strings and an int
 	return buf.Bytes()
 }
+
+// Rename rewrites the name in dir's identity file durably (the caller holds
+// the disk lock or knows no backup runs on it).
+func Rename(dir, name string) error {
+	id, err := ReadIdentity(dir)
+	if err != nil {
+		return err
+	}
+	id.Name = name
+	if err := id.validate(); err != nil {
+		return fmt.Errorf("invalid identity: %w", err)
+	}
+	return objects.WriteFileAtomic(filepath.Join(dir, IdentityFile), marshalIdentity(id), 0o644)
+}

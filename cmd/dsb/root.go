@@ -30,6 +30,10 @@ attached at a time. Every disk can be restored on its own.`,
 		newSourceCmd(a),
 		newUpdateCmd(a),
 		newLsCmd(a),
+		newDiskCmd(a),
+		newPlanCmd(a),
+		newBackupCmd(a),
+		newStatusCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dsb/backup"
+	"dsb/catalog"
+	"dsb/planner"
+	"dsb/pool"
+	"dsb/scan"
+)
+
+type backupFlags struct {
+	limit       string
+	noEvict     bool
+	keepHistory time.Duration
+}
+
+func (f *backupFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.limit, "limit", "", "copy at most this much in this run (e.g. 200GB)")
+	cmd.Flags().BoolVar(&f.noEvict, "no-evict", false, "never delete copies to make room")
+	cmd.Flags().DurationVar(&f.keepHistory, "keep-history", 0, "keep copies of earlier versions of files this long (e.g. 720h)")
+}
+
+func (f *backupFlags) options() (backup.Options, error) {
+	o := backup.Options{NoEvict: f.noEvict, KeepHistory: f.keepHistory}
+	if f.limit != "" {
+		n, err := parseSize(f.limit)
+		if err != nil {
+			return o, err
+		}
+		o.Limit = n
+	}
+	return o, nil
+}
+
+func newPlanCmd(a *app) *cobra.Command {
+	var bf backupFlags
+	cmd := &cobra.Command{
+		Use:     "plan DISK",
+		Short:   "Show what 'dsb backup DISK' would do, and why (the disk need not be attached)",
+		Example: "  dsb plan d1\n  dsb plan d1 -v        # every action with its reason\n  dsb plan d1 --json",
+		Args:    argsRange(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt, err := bf.options()
+			if err != nil {
+				return err
+			}
+			return a.withDisk(cmd, args[0], false, func(cat *catalog.Catalog, d catalog.Disk) error {
+				return a.plan(cmd.Context(), cat, d, opt)
+			})
+		},
+	}
+	bf.register(cmd)
+	return cmd
+}
+
+func (a *app) plan(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, opt backup.Options) error {
+	f, err := pool.Load(ctx, cat)
+	if err != nil {
+		return err
+	}
+	p := backup.Prepare(f, d, pool.Budget(d), opt)
+	if a.verbose || a.json {
+		for _, act := range p.Plan.Actions {
+			o := p.Object(act.Object)
+			if a.json {
+				a.emit("action", map[string]any{"action": act.Kind.String(), "reason": act.Reason.String(),
+					"sha256": o.ID.String(), "size": o.Size, "from": act.From, "to": act.To,
+					"why": planner.Explain(p.State, act)})
+				continue
+			}
+			a.printf("%-6s %9s  %s  %s\n", act.Kind, bytesStr(o.Size), o.ID.Short(), planner.Explain(p.State, act))
+		}
+	}
+	a.planSummary(d, p.Plan.Summary)
+	return nil
+}
+
+func (a *app) planSummary(d catalog.Disk, s planner.Summary) {
+	if a.json {
+		var lines []map[string]any
+		for _, l := range s.Lines() {
+			lines = append(lines, map[string]any{"label": l.Label, "objects": l.Objects, "bytes": l.Bytes})
+		}
+		a.emit("plan", map[string]any{"disk": d.Name, "budget": s.Budget, "used_before": s.UsedBefore,
+			"used_after": s.UsedAfter, "transitions": lines, "levels_before": tallies(s.Before), "levels_after": tallies(s.After)})
+		return
+	}
+	a.printf("plan for disk %s: budget %s, used %s → %s\n", d.Name, bytesStr(s.Budget), bytesStr(s.UsedBefore), bytesStr(s.UsedAfter))
+	for _, l := range s.Lines() {
+		a.printf("  %-18s %8d objects %10s\n", l.Label, l.Objects, bytesStr(l.Bytes))
+	}
+	if len(s.Lines()) == 0 {
+		a.printf("  nothing to do\n")
+	}
+	a.printf("live objects by copies (before → after):\n")
+	for k := 0; k < max(len(s.Before), len(s.After)); k++ {
+		b, f := tallyAt(s.Before, k), tallyAt(s.After, k)
+		if b.Objects == 0 && f.Objects == 0 {
+			continue
+		}
+		a.printf("  %d copies: %8d objects %10s → %8d objects %10s\n", k, b.Objects, bytesStr(b.Bytes), f.Objects, bytesStr(f.Bytes))
+	}
+}
+
+func tallyAt(ts []planner.Tally, k int) planner.Tally {
+	if k < len(ts) {
+		return ts[k]
+	}
+	return planner.Tally{}
+}
+
+func tallies(ts []planner.Tally) []map[string]any {
+	out := []map[string]any{}
+	for k, t := range ts {
+		out = append(out, map[string]any{"copies": k, "objects": t.Objects, "bytes": t.Bytes})
+	}
+	return out
+}
+
+func newBackupCmd(a *app) *cobra.Command {
+	var bf backupFlags
+	var update, dryRun bool
+	cmd := &cobra.Command{
+		Use:   "backup DISK",
+		Short: "Bring the attached disk up to what the redundancy planner wants it to hold",
+		Long: `Reconcile the catalog with the disk, delete orphans and copies it no longer
+needs, then copy objects level by level (every object gets one copy before any
+gets a second), evicting over-replicated copies when the disk is full. Safe
+to interrupt or unplug at any moment: the next run continues.`,
+		Example: "  dsb backup d1\n  dsb backup d1 --update --limit 500GB\n  dsb backup d1 --dry-run",
+		Args:    argsRange(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt, err := bf.options()
+			if err != nil {
+				return err
+			}
+			return a.withDisk(cmd, args[0], !dryRun, func(cat *catalog.Catalog, d catalog.Disk) error {
+				if dryRun {
+					return a.plan(cmd.Context(), cat, d, opt)
+				}
+				return a.backup(cmd.Context(), cat, d, opt, update)
+			})
+		},
+	}
+	bf.register(cmd)
+	cmd.Flags().BoolVar(&update, "update", false, "run 'dsb update' first")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only show the plan (same as 'dsb plan DISK')")
+	return cmd
+}
+
+func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, opt backup.Options, update bool) error {
+	if d.Lost {
+		return fmt.Errorf("disk %s is marked lost; if it is back, clear that with 'dsb disk set'... (not supported yet: remove and add it again)", d.Name)
+	}
+	path, err := pool.Attached(cat, d)
+	if err != nil {
+		return err
+	}
+	if update {
+		res, err := scan.Run(ctx, cat, scan.Options{Problem: func(p scan.Problem) { a.warnf("%s: %v", quotePath(p.Path), p.Err) }})
+		a.updateSummary(res)
+		if err != nil {
+			return err
+		}
+	}
+	bar := a.newProgress("backup " + d.Name)
+	ro := backup.RunOptions{Options: opt}
+	ro.Progress = func(p backup.Progress) {
+		bar.set(p.BytesCopied, p.BytesToCopy, fmt.Sprintf("%d/%d objects", p.Copied, p.ToCopy))
+	}
+	ro.Event = func(e backup.Event) { a.backupEvent(e) }
+	res, err := backup.Run(ctx, cat, d, path, ro)
+	bar.finish()
+	a.reconcileReport(d.Name, res.Reconciled)
+	a.backupSummary(d, res)
+	if err != nil {
+		return err
+	}
+	if res.Stopped != nil {
+		return partialError{fmt.Sprintf("backup of %s stopped early: %v; everything copied so far is recorded (free space on the drive, or lower its budget with 'dsb disk set %s --size')", d.Name, res.Stopped, d.Name)}
+	}
+	if res.Skipped > 0 {
+		return partialError{fmt.Sprintf("%d objects could not be copied (listed above); run 'dsb update' and back up again", res.Skipped)}
+	}
+	return nil
+}
+
+func (a *app) backupEvent(e backup.Event) {
+	switch e.Action {
+	case "skip", "source-changed":
+		a.warnf("%s: %s", quotePath(e.Path), e.Why)
+	default:
+		if a.verbose && !a.json {
+			a.printf("%-6s %9s  %s  %s  %s\n", e.Action, bytesStr(e.Size), e.ID.Short(), quotePath(e.Path), e.Why)
+		}
+	}
+}
+
+func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
+	if a.json {
+		stopped := ""
+		if r.Stopped != nil {
+			stopped = r.Stopped.Error()
+		}
+		a.emit("summary", map[string]any{"command": "backup", "disk": d.Name, "copied": r.Copied, "bytes_copied": r.BytesCopied,
+			"deleted": r.Deleted, "bytes_deleted": r.BytesDeleted, "skipped": r.Skipped, "stopped": stopped,
+			"seconds": r.Elapsed.Seconds()})
+		return
+	}
+	a.printf("backup %s: copied %d objects (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, r.Copied,
+		bytesStr(r.BytesCopied), r.Deleted, bytesStr(r.BytesDeleted), r.Skipped, r.Elapsed.Round(time.Millisecond),
+		rateStr(r.BytesCopied, r.Elapsed))
+	if errors.Is(r.Stopped, backup.ErrDiskFull) {
+		a.warnf("disk %s is full", d.Name)
+	}
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"dsb/backup"
+	"dsb/catalog"
+	"dsb/disks"
+	"dsb/pool"
+)
+
+func newDiskCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "disk",
+		Short: "Manage the pool of backup disks",
+		Example: `  dsb disk add d1 /media/usb1/dsb --size 1.8T
+  dsb disk list
+  dsb disk lost d3 --yes`,
+		Args: argsRange(0, 0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.diskList(cmd) },
+	}
+	cmd.AddCommand(newDiskAddCmd(a), newDiskListCmd(a), newDiskSetCmd(a), newDiskRenameCmd(a),
+		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a))
+	return cmd
+}
+
+// parseSize reads "7.4T", "500GiB", "1,000,000" or "0".
+func parseSize(s string) (int64, error) {
+	n, err := humanize.ParseBytes(strings.ReplaceAll(s, ",", ""))
+	if err != nil || n > 1<<62 {
+		return 0, usageError{fmt.Errorf("bad size %q: use e.g. 500GB, 1.8T, 750GiB or a number of bytes", s)}
+	}
+	return int64(n), nil
+}
+
+func newDiskAddCmd(a *app) *cobra.Command {
+	var size string
+	cmd := &cobra.Command{
+		Use:   "add NAME PATH",
+		Short: "Make a directory (on a removable drive) a backup disk of this catalog",
+		Long: `Make PATH a backup disk named NAME: writes dsb-disk.json, creates objects/,
+and records where it is mounted so dsb finds it again. The budget defaults to
+the filesystem's size minus min(10 GB, 5%); --size sets it.`,
+		Example: "  dsb disk add d1 /media/usb1/dsb\n  dsb disk add d2 /mnt/backup2 --size 500GiB",
+		Args:    argsRange(2, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var budget int64
+			if size != "" {
+				var err error
+				if budget, err = parseSize(size); err != nil {
+					return err
+				}
+			}
+			cat, err := a.openCatalog(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			d, err := pool.Add(cmd.Context(), cat, args[0], args[1], budget, time.Now())
+			if err != nil {
+				return err
+			}
+			if err := backup.Describe(cmd.Context(), cat, d, d.LastPath, time.Now()); err != nil {
+				return err
+			}
+			if a.json {
+				a.emit("disk", diskJSON(d, d.LastPath))
+				return nil
+			}
+			a.printf("added disk %s (%s) at %s, budget %s\n", d.Name, d.UUID, d.LastPath, bytesStr(pool.Budget(d)))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&size, "size", "", "budget: how much of the drive dsb may use (e.g. 1.8T, 500GiB)")
+	return cmd
+}
+
+func newDiskListCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   "List the disks: attached path, budget, used, free, last seen",
+		Example: "  dsb disk list\n  dsb disk list --json",
+		Args:    argsRange(0, 0),
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.diskList(cmd) },
+	}
+}
+
+func (a *app) diskList(cmd *cobra.Command) error {
+	cat, err := a.openCatalog(cmd.Context(), false)
+	if errors.Is(err, catalog.ErrNoCatalog) {
+		a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	ds, err := cat.Disks(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if len(ds) == 0 {
+		a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
+	} else if !a.json {
+		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", "NAME", "UUID", "ATTACHED", "BUDGET", "USED", "FREE", "LAST SEEN")
+	}
+	for _, d := range ds {
+		path, _ := pool.Attached(cat, d)
+		if a.json {
+			a.emit("disk", diskJSON(d, path))
+			continue
+		}
+		shown := path
+		if shown == "" {
+			shown = "-"
+		}
+		if d.Lost {
+			shown = "LOST"
+		}
+		budget := pool.Budget(d)
+		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
+			bytesStr(d.Used), bytesStr(max(budget-d.Used, 0)), dateStr(d.LastSeen))
+	}
+	return nil
+}
+
+func diskJSON(d catalog.Disk, attached string) map[string]any {
+	budget := pool.Budget(d)
+	return map[string]any{"name": d.Name, "uuid": d.UUID, "attached": attached, "last_path": d.LastPath,
+		"budget": budget, "size_configured": d.Budget, "used": d.Used, "free": max(budget-d.Used, 0),
+		"objects": d.Objects, "last_seen": nsTime(d.LastSeen), "last_verified": nsTime(d.LastVerified), "lost": d.Lost}
+}
+
+func dateStr(ns int64) string {
+	if ns == 0 {
+		return "never"
+	}
+	return time.Unix(0, ns).Format("2006-01-02 15:04")
+}
+
+func nsTime(ns int64) any {
+	if ns == 0 {
+		return nil
+	}
+	return timeStr(ns)
+}
+
+// withDisk opens the catalog and resolves the disk argument.
+func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*catalog.Catalog, catalog.Disk) error) error {
+	cat, err := a.openCatalog(cmd.Context(), write)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	d, err := pool.Resolve(cmd.Context(), cat, arg)
+	if err != nil {
+		return err
+	}
+	return fn(cat, d)
+}
+
+func newDiskSetCmd(a *app) *cobra.Command {
+	var size, path string
+	cmd := &cobra.Command{
+		Use:     "set DISK [--size SIZE] [--path PATH]",
+		Short:   "Change a disk's budget, or tell dsb where it is mounted now",
+		Example: "  dsb disk set d1 --size 2T\n  dsb disk set d1 --size 0        # back to the filesystem's size\n  dsb disk set d1 --path /mnt/other/dsb",
+		Args:    argsRange(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
+				if size != "" {
+					n, err := parseSize(size)
+					if err != nil {
+						return err
+					}
+					d.Budget = n
+				}
+				if path != "" {
+					id, err := disks.ReadIdentity(path)
+					if err != nil {
+						return err
+					}
+					if id.UUID != d.UUID {
+						return fmt.Errorf("%s holds disk %q (%s), not %s", path, id.Name, id.UUID, d.Name)
+					}
+					return pool.Seen(cmd.Context(), cat, &d, absPath(path), time.Now())
+				}
+				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
+					return err
+				}
+				a.printf("disk %s: budget %s\n", d.Name, bytesStr(pool.Budget(d)))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&size, "size", "", "budget (0: the filesystem's size minus min(10 GB, 5%))")
+	cmd.Flags().StringVar(&path, "path", "", "where the disk's data directory is now")
+	return cmd
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"dsb/pool"
+)
+
+func newStatusCmd(a *app) *cobra.Command {
+	var lose []string
+	cmd := &cobra.Command{
+		Use:     "status",
+		Aliases: []string{"info"},
+		Short:   "Redundancy report: objects and bytes per copy count, disks, what is at risk",
+		Example: "  dsb status\n  dsb status --lose d1,d2   # what would be lost if those disks died\n  dsb status --json",
+		Args:    argsRange(0, 0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := a.openCatalog(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			f, err := pool.Load(cmd.Context(), cat)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for _, name := range lose {
+				d, err := pool.Resolve(cmd.Context(), cat, name)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, d.ID)
+			}
+			a.status(f, f.Mask(ids...), lose)
+			return nil
+		},
+	}
+	cmd.Flags().StringSliceVar(&lose, "lose", nil, "recompute as if these disks were gone (comma-separated)")
+	return cmd
+}
+
+func (a *app) status(f *pool.Facts, without uint64, lose []string) {
+	levels := f.Levels(without)
+	var risk, riskBytes, total, totalBytes int64
+	for _, l := range levels {
+		total += l.Objects
+		totalBytes += l.Bytes
+		if l.Copies <= 1 {
+			risk += l.Objects
+			riskBytes += l.Bytes
+		}
+	}
+	satObjs, satBytes := f.Satisfied(without)
+	if a.json {
+		for _, l := range levels {
+			a.emit("level", map[string]any{"copies": l.Copies, "objects": l.Objects, "bytes": l.Bytes})
+		}
+		for _, d := range f.Disks {
+			a.emit("disk", diskJSON(d, ""))
+		}
+		a.emit("summary", map[string]any{"command": "status", "objects": total, "bytes": totalBytes,
+			"at_risk_objects": risk, "at_risk_bytes": riskBytes, "at_target_objects": satObjs,
+			"at_target_bytes": satBytes, "lose": nonNil(lose)})
+		return
+	}
+	if len(lose) > 0 {
+		a.printf("as if disks %s were gone:\n", strings.Join(lose, ", "))
+	}
+	a.printf("live objects by copy count:\n")
+	for _, l := range levels {
+		if l.Objects > 0 {
+			a.printf("  %d copies: %9d objects %10s\n", l.Copies, l.Objects, bytesStr(l.Bytes))
+		}
+	}
+	a.printf("  total:    %9d objects %10s\n", total, bytesStr(totalBytes))
+	if satObjs > 0 {
+		a.printf("  at their copy target: %d objects (%s)\n", satObjs, bytesStr(satBytes))
+	}
+	a.printf("at risk (at most one copy): %d objects, %s\n", risk, bytesStr(riskBytes))
+	if len(f.Disks) > 0 {
+		a.printf("\n%-12s %9s %9s %9s  %-16s %-16s\n", "DISK", "BUDGET", "USED", "FREE", "LAST SEEN", "LAST VERIFIED")
+	}
+	for _, d := range f.Disks {
+		b := pool.Budget(d)
+		name := d.Name
+		if d.Lost {
+			name += " (lost)"
+		}
+		a.printf("%-12s %9s %9s %9s  %-16s %-16s\n", name, bytesStr(b), bytesStr(d.Used), bytesStr(max(b-d.Used, 0)),
+			dateStr(d.LastSeen), dateStr(d.LastVerified))
+	}
+}
