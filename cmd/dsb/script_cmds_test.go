@@ -25,7 +25,7 @@ import (
 
 // scriptCmds are the custom commands of the CLI scripts.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"mkfile":     cmdMkfile,
 		"mktree":     cmdMktree,
 		"mkodd":      cmdMkodd,
@@ -38,7 +38,14 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"countlines": cmdCountLines,
 		"waitfiles":  cmdWaitFiles,
 	}
+	for k, v := range extraCmds {
+		cmds[k] = v
+	}
+	return cmds
 }
+
+// extraCmds collects script commands defined in other test files.
+var extraCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){}
 
 // mkfile PATH SIZE [SEED]: a file of SIZE pseudo-random bytes.
 func cmdMkfile(ts *testscript.TestScript, neg bool, args []string) {

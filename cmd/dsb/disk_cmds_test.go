@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"dsb/backup"
+)
+
+func init() {
+	extraCmds["checkdisk"] = cmdCheckDisk
+	extraCmds["levelscheck"] = cmdLevelsCheck
+}
+
+// diskObjects returns the objects in a disk directory: name → size. It
+// fails the script on a temp file left behind.
+func diskObjects(ts *testscript.TestScript, dir string) map[string]int64 {
+	out := map[string]int64{}
+	root := filepath.Join(dir, "objects")
+	err := filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		if strings.Contains(fi.Name(), "tmp") {
+			ts.Fatalf("temp file left behind: %s", p)
+		}
+		out[fi.Name()] = fi.Size()
+		return nil
+	})
+	ts.Check(err)
+	return out
+}
+
+// checkdisk DIR BUDGET: the disk's objects fit in BUDGET, each hashes to
+// its name, and every manifest line names an object that is present.
+func cmdCheckDisk(ts *testscript.TestScript, neg bool, args []string) {
+	dir := ts.MkAbs(args[0])
+	budget, err := humanize.ParseBytes(args[1])
+	ts.Check(err)
+	objs := diskObjects(ts, dir)
+	var used int64
+	for name, size := range objs {
+		used += size
+		f, err := os.Open(filepath.Join(dir, "objects", name[:3], name))
+		ts.Check(err)
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		ts.Check(err)
+		if got := hex.EncodeToString(h.Sum(nil)); got != name {
+			ts.Fatalf("object %s hashes to %s", name, got)
+		}
+	}
+	if used > int64(budget) {
+		ts.Fatalf("disk %s holds %d bytes of objects, over its budget %d", dir, used, budget)
+	}
+	mf, err := os.Open(filepath.Join(dir, backup.ManifestFile))
+	ts.Check(err)
+	defer mf.Close()
+	sc := bufio.NewScanner(mf)
+	for sc.Scan() {
+		id, p, err := backup.ParseManifestLine(sc.Text())
+		ts.Check(err)
+		if _, ok := objs[id.String()]; !ok {
+			ts.Fatalf("manifest names %s for %q, not on the disk", id.Short(), p)
+		}
+	}
+	ts.Check(sc.Err())
+}
+
+// levelscheck DIR...: `dsb status --json` on stdout counts, per copy count,
+// exactly the objects found on the disk directories; and no object has two
+// copies while another that fits has none (level order).
+func cmdLevelsCheck(ts *testscript.TestScript, neg bool, args []string) {
+	count := map[string]int{}
+	for _, d := range args {
+		for name := range diskObjects(ts, ts.MkAbs(d)) {
+			count[name]++
+		}
+	}
+	want := map[int]int64{}
+	for _, n := range count {
+		want[n]++
+	}
+	got := map[int]int64{}
+	var total int64
+	for _, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
+		var m struct {
+			Type    string
+			Copies  int
+			Objects int64
+		}
+		if json.Unmarshal([]byte(line), &m) != nil {
+			continue
+		}
+		if m.Type == "level" {
+			got[m.Copies] = m.Objects
+			total += m.Objects
+		}
+	}
+	want[0] = total - int64(len(count))
+	for k := 0; k < 16; k++ {
+		if got[k] != want[k] {
+			ts.Fatalf("status says %d objects with %d copies; the disks hold %d (status %v, disks %v)", got[k], k, want[k], got, want)
+		}
+	}
+	for k := 2; k < 16; k++ {
+		if got[k] > 0 && got[0] > 0 {
+			ts.Fatalf("level order broken: %d objects have %d copies while %d have none", got[k], k, got[0])
+		}
+	}
+}
