@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,4 +165,58 @@ func RealPath(sources []catalog.Source, vp string) (string, bool) {
 	}
 	s := sources[best]
 	return s.RealPath + vp[len(s.VPath):], true
+}
+
+// AttachedDisk is a disk reachable now.
+type AttachedDisk struct {
+	Name string
+	Path string
+}
+
+// Available lists the disks objects can be read from now: every attached
+// disk of the catalog, the disk whose snapshot the catalog is (catDir holds
+// its dsb-disk.json), and disks given by path in args. Names or UUIDs in
+// args restrict the list to those disks.
+func Available(ctx context.Context, cat *catalog.Catalog, args []string, catDir string) ([]AttachedDisk, error) {
+	var out []AttachedDisk
+	seen := map[string]bool{}
+	add := func(name, path string) {
+		if abs, err := filepath.Abs(path); err == nil && !seen[abs] {
+			seen[abs] = true
+			out = append(out, AttachedDisk{name, abs})
+		}
+	}
+	var only []string
+	for _, arg := range args {
+		if !strings.ContainsRune(arg, '/') {
+			only = append(only, arg)
+			continue
+		}
+		id, err := disks.ReadIdentity(arg)
+		if err != nil {
+			return nil, fmt.Errorf("--disk %s: %w", arg, err)
+		}
+		if id.Catalog != cat.UUID() {
+			return nil, fmt.Errorf("--disk %s is disk %q of %w %s", arg, id.Name, ErrForeign, id.Catalog)
+		}
+		add(id.Name, arg)
+	}
+	if id, err := disks.ReadIdentity(catDir); err == nil && id.Catalog == cat.UUID() && len(only) == 0 {
+		add(id.Name, catDir)
+	}
+	ds, err := cat.Disks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d.Lost || len(only) > 0 && !slices.Contains(only, d.Name) && !slices.Contains(only, d.UUID) {
+			continue
+		}
+		if path, err := Attached(cat, d); err == nil {
+			add(d.Name, path)
+		} else if len(only) > 0 {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -34,6 +34,7 @@ attached at a time. Every disk can be restored on its own.`,
 		newPlanCmd(a),
 		newBackupCmd(a),
 		newStatusCmd(a),
+		newRestoreCmd(a),
 	)
 	return root
 }

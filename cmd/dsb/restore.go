@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"dsb/catalog"
+	"dsb/objects"
+	"dsb/pool"
+	"dsb/restore"
+)
+
+func newRestoreCmd(a *app) *cobra.Command {
+	var opt restore.Options
+	var diskArgs []string
+	var planOnly bool
+	cmd := &cobra.Command{
+		Use:   "restore [PATTERN...] --to DIR",
+		Short: "Restore files from the attached disks into DIR",
+		Long: `Restore the files under PATTERNs (virtual paths or globs; default: everything)
+into DIR, from every attached disk (and disks given with --disk PATH). Every
+byte is checked against its SHA-256; modes, mtimes, symlinks and empty
+directories are restored; nothing is written outside DIR and an existing file
+is never overwritten without --overwrite. Run it once per disk into the same
+DIR: it continues where it stopped and says what is still missing where.
+
+With no home catalog, open a disk's snapshot: dsb --db /media/disk/dsb.sqlite restore --to DIR`,
+		Example: `  dsb restore /photos/2019 --to /tmp/back
+  dsb restore --plan                         # the fewest disks that hold everything
+  dsb --db /media/usb1/dsb/dsb.sqlite restore --to /mnt/new`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt.Patterns = args
+			cat, err := a.openCatalog(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			if planOnly {
+				return a.restorePlan(cmd.Context(), cat, args)
+			}
+			if opt.To == "" {
+				return usageError{fmt.Errorf("--to DIR is required")}
+			}
+			return a.restore(cmd.Context(), cat, opt, diskArgs)
+		},
+	}
+	cmd.Flags().StringVar(&opt.To, "to", "", "directory to restore into (created if missing)")
+	cmd.Flags().BoolVar(&opt.Overwrite, "overwrite", false, "replace existing files that differ")
+	cmd.Flags().StringArrayVar(&diskArgs, "disk", nil, "read from this disk only (name, UUID), or also from this disk path (repeatable)")
+	cmd.Flags().BoolVar(&planOnly, "plan", false, "print the smallest set of disks that holds the request, and the bytes on each")
+	return cmd
+}
+
+func (a *app) restore(ctx context.Context, cat *catalog.Catalog, opt restore.Options, diskArgs []string) error {
+	avail, err := pool.Available(ctx, cat, diskArgs, filepath.Dir(cat.Path()))
+	if err != nil {
+		return err
+	}
+	for _, d := range avail {
+		st, err := objects.OpenDir(d.Path)
+		if err != nil {
+			a.warnf("disk %s at %s: %v", d.Name, d.Path, err)
+			continue
+		}
+		opt.Sources = append(opt.Sources, restore.Source{Name: d.Name, Store: st})
+	}
+	if len(opt.Sources) == 0 {
+		a.warnf("no disk is attached: files with content will be reported missing")
+	}
+	bar := a.newProgress("restore")
+	opt.Progress = func(p restore.Progress) {
+		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("%d/%d files", p.Files, p.TotalFiles))
+	}
+	opt.Problem = func(path string, err error) { a.warnf("%s: %v", quotePath(path), err) }
+	res, err := restore.Run(ctx, cat, opt)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	a.restoreSummary(res, opt.To)
+	if res.Incomplete() {
+		return partialError{"restore is incomplete (see above); attach the disks named and run the same command again"}
+	}
+	return nil
+}
+
+func (a *app) restoreSummary(r restore.Result, to string) {
+	var files, bytes int64
+	for _, m := range r.Missing {
+		files += m.Files
+		bytes += m.Bytes
+		if a.json {
+			a.emit("missing", map[string]any{"disks": nonNil(m.Disks), "files": m.Files, "bytes": m.Bytes})
+		}
+	}
+	if a.json {
+		a.emit("summary", map[string]any{"command": "restore", "to": to, "restored": r.Restored, "already": r.Already,
+			"conflicts": r.Conflicts, "failed": r.Failed, "bytes": r.Bytes, "dirs": r.Dirs, "missing_files": files,
+			"missing_bytes": bytes})
+		return
+	}
+	a.printf("restore: %d files restored (%s), %d already there, %d conflicts, %d failed, %d directories\n",
+		r.Restored, bytesStr(r.Bytes), r.Already, r.Conflicts, r.Failed, r.Dirs)
+	if files == 0 {
+		return
+	}
+	a.printf("still missing: %d files (%s)\n", files, bytesStr(bytes))
+	for _, m := range r.Missing {
+		where := "on no disk (never backed up)"
+		if len(m.Disks) > 0 {
+			where = "on " + strings.Join(m.Disks, " or ")
+		}
+		a.printf("  %8d files %10s  %s\n", m.Files, bytesStr(m.Bytes), where)
+	}
+}
+
+func (a *app) restorePlan(ctx context.Context, cat *catalog.Catalog, patterns []string) error {
+	p, err := restore.MakePlan(ctx, cat, patterns)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		for _, d := range p.Disks {
+			a.emit("plan_disk", map[string]any{"disk": d.Name, "files": d.Files, "bytes": d.Bytes})
+		}
+		a.emit("summary", map[string]any{"command": "restore-plan", "disks": len(p.Disks), "files": p.Files,
+			"bytes": p.Bytes, "uncovered_files": p.Uncovered.Files, "uncovered_bytes": p.Uncovered.Bytes})
+		return nil
+	}
+	a.printf("%d files (%s) need %d disk(s):\n", p.Files, bytesStr(p.Bytes), len(p.Disks))
+	for _, d := range p.Disks {
+		a.printf("  %-12s %8d files %10s to read\n", d.Name, d.Files, bytesStr(d.Bytes))
+	}
+	if p.Uncovered.Files > 0 {
+		a.printf("  on no disk:  %8d files %10s (cannot be restored)\n", p.Uncovered.Files, bytesStr(p.Uncovered.Bytes))
+	}
+	return nil
+}

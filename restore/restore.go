@@ -1,0 +1,320 @@
+package restore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"dsb/catalog"
+	"dsb/objects"
+	"dsb/vpath"
+)
+
+// Source is one disk that objects can be read from.
+type Source struct {
+	Name  string
+	Store *objects.Dir
+}
+
+// Options say what to restore where.
+type Options struct {
+	To        string
+	Patterns  []string // virtual paths or globs; none means everything
+	Overwrite bool
+	Sources   []Source
+	Progress  func(Progress)
+	Problem   func(path string, err error)
+}
+
+// Progress counts a running restore.
+type Progress struct {
+	Files, Bytes           int64 // done so far
+	TotalFiles, TotalBytes int64
+}
+
+// Missing is what could not be restored because no attached disk has it.
+type Missing struct {
+	Disks []string // the disks holding it (none: no copy anywhere)
+	Files int64
+	Bytes int64
+}
+
+// Result counts what a restore did.
+type Result struct {
+	Restored, Already, Conflicts, Failed int64
+	Bytes                                int64
+	Dirs                                 int64
+	Missing                              []Missing
+}
+
+// Incomplete reports whether anything selected is not in the target.
+func (r Result) Incomplete() bool { return len(r.Missing) > 0 || r.Conflicts > 0 || r.Failed > 0 }
+
+// Run restores the selected files of cat into opt.To.
+func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error) {
+	var res Result
+	sels, err := selectors(opt.Patterns)
+	if err != nil {
+		return res, err
+	}
+	t, err := openTarget(opt.To)
+	if err != nil {
+		return res, err
+	}
+	defer t.close()
+	r := &restorer{ctx: ctx, opt: opt, t: t, res: &res, missing: map[string]*Missing{}, cleaned: map[string]bool{}}
+	defer r.closeDir()
+	entries, err := collect(ctx, cat, sels, &r.prog)
+	if err != nil {
+		return res, err
+	}
+	for i := range entries {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		r.file(&entries[i])
+	}
+	if err := r.dirs(ctx, cat, sels); err != nil {
+		return res, err
+	}
+	for _, m := range r.missing {
+		res.Missing = append(res.Missing, *m)
+	}
+	sort.Slice(res.Missing, func(i, j int) bool { return res.Missing[i].Bytes > res.Missing[j].Bytes })
+	return res, nil
+}
+
+func selectors(patterns []string) ([]vpath.Selector, error) {
+	if len(patterns) == 0 {
+		patterns = []string{"/"}
+	}
+	var out []vpath.Selector
+	for _, p := range patterns {
+		s, err := vpath.Select(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// collect lists the selected files once (a file selected by two patterns
+// is restored once).
+func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, p *Progress) ([]catalog.Entry, error) {
+	seen := map[string]bool{}
+	var out []catalog.Entry
+	for _, s := range sels {
+		err := cat.ListFiles(ctx, s, func(e catalog.Entry) error {
+			if !seen[e.Path] {
+				seen[e.Path] = true
+				out = append(out, e)
+				p.TotalFiles++
+				p.TotalBytes += e.Size
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+type restorer struct {
+	ctx     context.Context
+	opt     Options
+	t       *target
+	res     *Result
+	prog    Progress
+	missing map[string]*Missing
+	cleaned map[string]bool
+	dirPath string // the directory dirFd is open on
+	dirFd   int
+}
+
+func (r *restorer) problem(path string, err error) {
+	r.res.Failed++
+	if r.opt.Problem != nil {
+		r.opt.Problem(path, err)
+	}
+}
+
+// parent opens the directory that will hold path, reusing the last one.
+func (r *restorer) parent(path string) (int, string, error) {
+	els, err := elements(path)
+	if err != nil {
+		return -1, "", err
+	}
+	dir := strings.Join(els[:len(els)-1], "/")
+	if dir != r.dirPath || r.dirFd <= 0 {
+		r.closeDir()
+		fd, err := r.t.openDir(els[:len(els)-1])
+		if err != nil {
+			return -1, "", err
+		}
+		r.dirFd, r.dirPath = fd, dir
+		if !r.cleaned[dir] {
+			r.cleaned[dir] = true
+			removeTemps(fd)
+		}
+	}
+	return r.dirFd, els[len(els)-1], nil
+}
+
+func (r *restorer) closeDir() {
+	if r.dirFd > 0 {
+		unix.Close(r.dirFd)
+	}
+	r.dirFd, r.dirPath = 0, ""
+}
+
+func (r *restorer) file(e *catalog.Entry) {
+	defer r.report(e)
+	dfd, name, err := r.parent(e.Path)
+	if err != nil {
+		r.problem(e.Path, err)
+		return
+	}
+	done, err := r.existing(dfd, name, e)
+	if done || err != nil {
+		if err != nil {
+			r.res.Conflicts++
+			if r.opt.Problem != nil {
+				r.opt.Problem(e.Path, err)
+			}
+		}
+		return
+	}
+	switch {
+	case e.Type == catalog.Symlink:
+		err = writeSymlink(dfd, name, e)
+	case e.Size == 0:
+		err = writeFile(dfd, name, e, nil)
+	case e.Hash.IsZero():
+		err = fmt.Errorf("never hashed: run 'dsb update' while the source is there")
+	default:
+		var ok bool
+		if ok, err = r.fromDisks(dfd, name, e); !ok && err == nil {
+			r.addMissing(e)
+			return
+		}
+	}
+	if err != nil {
+		r.problem(e.Path, err)
+		return
+	}
+	r.res.Restored++
+	r.res.Bytes += e.Size
+}
+
+// existing decides about a name already in the target: done (the same file
+// is there, from an earlier run), a conflict (error), or free to write.
+func (r *restorer) existing(dfd int, name string, e *catalog.Entry) (bool, error) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(dfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return false, nil
+	}
+	isLink := st.Mode&unix.S_IFMT == unix.S_IFLNK
+	mtime := st.Mtim.Sec*1e9 + st.Mtim.Nsec
+	if e.Type == catalog.Regular && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Size == e.Size && mtime == e.MTime {
+		r.res.Already++
+		return true, nil
+	}
+	if e.Type == catalog.Symlink && isLink {
+		if t, err := readlinkat(dfd, name); err == nil && t == e.Target {
+			r.res.Already++
+			return true, nil
+		}
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		return false, fmt.Errorf("a directory is in the way")
+	}
+	if !r.opt.Overwrite {
+		return false, fmt.Errorf("exists and differs; not overwritten (use --overwrite)")
+	}
+	return false, nil
+}
+
+// fromDisks copies the object from the first source that has a good copy,
+// trying the disks the catalog names first.
+func (r *restorer) fromDisks(dfd int, name string, e *catalog.Entry) (bool, error) {
+	srcs := append([]Source(nil), r.opt.Sources...)
+	sort.SliceStable(srcs, func(i, j int) bool { return holds(e, srcs[i].Name) && !holds(e, srcs[j].Name) })
+	for _, s := range srcs {
+		rc, _, err := s.Store.Open(r.ctx, e.Hash)
+		if errors.Is(err, objects.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			r.warn(e.Path, fmt.Errorf("disk %s: %w", s.Name, err))
+			continue
+		}
+		err = writeFile(dfd, name, e, rc)
+		rc.Close()
+		if err == nil {
+			return true, nil
+		}
+		if errors.Is(err, objects.ErrCorrupt) {
+			r.warn(e.Path, fmt.Errorf("disk %s has a damaged copy (run 'dsb verify %s'); trying another disk", s.Name, s.Name))
+			continue
+		}
+		return false, err
+	}
+	return false, nil
+}
+
+func holds(e *catalog.Entry, disk string) bool {
+	for _, d := range e.Disks {
+		if d == disk {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *restorer) warn(path string, err error) {
+	if r.opt.Problem != nil {
+		r.opt.Problem(path, err)
+	}
+}
+
+func (r *restorer) addMissing(e *catalog.Entry) {
+	key := strings.Join(e.Disks, ",")
+	m := r.missing[key]
+	if m == nil {
+		m = &Missing{Disks: e.Disks}
+		r.missing[key] = m
+	}
+	m.Files++
+	m.Bytes += e.Size
+}
+
+func (r *restorer) report(e *catalog.Entry) {
+	r.prog.Files++
+	r.prog.Bytes += e.Size
+	if r.opt.Progress != nil {
+		r.opt.Progress(r.prog)
+	}
+}
+
+// modeBits converts a stored fs.FileMode to chmod bits.
+func modeBits(m uint32) uint32 {
+	fm := fs.FileMode(m)
+	b := uint32(fm.Perm())
+	if fm&fs.ModeSetuid != 0 {
+		b |= unix.S_ISUID
+	}
+	if fm&fs.ModeSetgid != 0 {
+		b |= unix.S_ISGID
+	}
+	if fm&fs.ModeSticky != 0 {
+		b |= unix.S_ISVTX
+	}
+	return b
+}

@@ -1,0 +1,167 @@
+package restore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"dsb/catalog"
+	"dsb/vpath"
+)
+
+const tempPrefix = ".dsb-restore-"
+
+func tempName() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return tempPrefix + hex.EncodeToString(b)
+}
+
+// writeFile writes content (nil: empty) to a temp file in dfd, checks it
+// (the reader verifies the digest at EOF), sets mode and mtime, fsyncs and
+// renames it to name.
+func writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err error) {
+	tmp := tempName()
+	fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), tmp)
+	defer func() {
+		if err != nil {
+			f.Close()
+			unix.Unlinkat(dfd, tmp, 0)
+		}
+	}()
+	if content != nil {
+		buf := make([]byte, 1<<20)
+		n, err := io.CopyBuffer(struct{ io.Writer }{f}, content, buf)
+		if err != nil {
+			return err
+		}
+		if n != e.Size {
+			return fmt.Errorf("copy has %d bytes, want %d", n, e.Size)
+		}
+	}
+	if err := unix.Fchmod(fd, modeBits(e.Mode)); err != nil {
+		return err
+	}
+	ts := []unix.Timespec{unix.NsecToTimespec(e.MTime), unix.NsecToTimespec(e.MTime)}
+	if err := unix.UtimesNanoAt(dfd, tmp, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return unix.Renameat(dfd, tmp, dfd, name)
+}
+
+func writeSymlink(dfd int, name string, e *catalog.Entry) error {
+	tmp := tempName()
+	if err := unix.Symlinkat(e.Target, dfd, tmp); err != nil {
+		return fmt.Errorf("symlink: %w", err)
+	}
+	ts := []unix.Timespec{unix.NsecToTimespec(e.MTime), unix.NsecToTimespec(e.MTime)}
+	_ = unix.UtimesNanoAt(dfd, tmp, ts, unix.AT_SYMLINK_NOFOLLOW)
+	if err := unix.Renameat(dfd, tmp, dfd, name); err != nil {
+		unix.Unlinkat(dfd, tmp, 0)
+		return err
+	}
+	return nil
+}
+
+func readlinkat(dfd int, name string) (string, error) {
+	buf := make([]byte, 4096)
+	n, err := unix.Readlinkat(dfd, name, buf)
+	if err != nil {
+		return "", err
+	}
+	return string(buf[:n]), nil
+}
+
+// removeTemps deletes temp files a crashed restore left in a directory.
+func removeTemps(dfd int) {
+	d, err := unix.Dup(dfd)
+	if err != nil {
+		return
+	}
+	f := os.NewFile(uintptr(d), "dir")
+	defer f.Close()
+	if _, err := unix.Seek(d, 0, 0); err != nil {
+		return
+	}
+	names, _ := f.Readdirnames(-1)
+	for _, n := range names {
+		if strings.HasPrefix(n, tempPrefix) {
+			unix.Unlinkat(dfd, n, 0)
+		}
+	}
+}
+
+// dirs creates the selected directories (empty ones included) and gives
+// every directory its mode and mtime, deepest first, after the files (a
+// file written into a directory would change its mtime).
+func (r *restorer) dirs(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector) error {
+	r.closeDir()
+	tree, err := cat.LoadDirs(ctx)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, s := range sels {
+		root, ok := tree.Lookup(s.Root)
+		if !ok {
+			continue
+		}
+		for _, id := range tree.Subtree(root) {
+			if id != catalog.RootDir && s.Matches(tree.Path(id)) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if err := r.dir(tree, ids[i]); err != nil {
+			r.problem(tree.Path(ids[i]), err)
+		}
+	}
+	return nil
+}
+
+func (r *restorer) dir(tree *catalog.DirTree, id int64) error {
+	d, _ := tree.Dir(id)
+	els, err := elements(tree.Path(id))
+	if err != nil {
+		return err
+	}
+	fd, err := r.t.openDir(els) // creates it, refusing symlinks
+	if err != nil {
+		return err
+	}
+	unix.Close(fd)
+	pfd, err := r.t.openDir(els[:len(els)-1])
+	if err != nil {
+		return err
+	}
+	defer unix.Close(pfd)
+	r.res.Dirs++
+	name := els[len(els)-1]
+	if d.Mode != 0 {
+		if err := unix.Fchmodat(pfd, name, modeBits(d.Mode), 0); err != nil {
+			return err
+		}
+	}
+	if d.MTime != 0 {
+		ts := []unix.Timespec{unix.NsecToTimespec(d.MTime), unix.NsecToTimespec(d.MTime)}
+		return unix.UtimesNanoAt(pfd, name, ts, unix.AT_SYMLINK_NOFOLLOW)
+	}
+	return nil
+}
