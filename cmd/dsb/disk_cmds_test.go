@@ -119,3 +119,56 @@ func cmdLevelsCheck(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 }
+
+func init() { extraCmds["treesame"] = cmdTreeSame }
+
+// treesame A B: the trees hold the same names (byte-exact), contents,
+// modes, mtimes (files, symlinks and directories) and symlink targets.
+func cmdTreeSame(ts *testscript.TestScript, neg bool, args []string) {
+	a, b := ts.MkAbs(args[0]), ts.MkAbs(args[1])
+	var diffs []string
+	err := filepath.Walk(a, func(p string, fa os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, a)
+		fb, err := os.Lstat(b + rel)
+		if err != nil {
+			diffs = append(diffs, "missing "+rel)
+			return nil
+		}
+		if fa.Mode() != fb.Mode() {
+			diffs = append(diffs, rel+": mode "+fa.Mode().String()+" vs "+fb.Mode().String())
+		}
+		if !fa.ModTime().Equal(fb.ModTime()) {
+			diffs = append(diffs, rel+": mtime "+fa.ModTime().String()+" vs "+fb.ModTime().String())
+		}
+		switch {
+		case fa.Mode()&os.ModeSymlink != 0:
+			ta, _ := os.Readlink(p)
+			tb, _ := os.Readlink(b + rel)
+			if ta != tb {
+				diffs = append(diffs, rel+": link target differs")
+			}
+		case fa.Mode().IsRegular():
+			da, _ := os.ReadFile(p)
+			db, _ := os.ReadFile(b + rel)
+			if string(da) != string(db) {
+				diffs = append(diffs, rel+": content differs")
+			}
+		}
+		return nil
+	})
+	ts.Check(err)
+	_ = filepath.Walk(b, func(p string, _ os.FileInfo, err error) error {
+		if err == nil {
+			if _, err := os.Lstat(a + strings.TrimPrefix(p, b)); err != nil {
+				diffs = append(diffs, "extra "+strings.TrimPrefix(p, b))
+			}
+		}
+		return nil
+	})
+	if (len(diffs) > 0) != neg {
+		ts.Fatalf("trees differ:\n%s", strings.Join(diffs, "\n"))
+	}
+}

@@ -110,7 +110,7 @@ func (a *app) restoreSummary(r restore.Result, to string) {
 	}
 	a.printf("still missing: %d files (%s)\n", files, bytesStr(bytes))
 	for _, m := range r.Missing {
-		where := "on no disk (never backed up)"
+		where := "on no disk this catalog knows of (a newer catalog snapshot may know more)"
 		if len(m.Disks) > 0 {
 			where = "on " + strings.Join(m.Disks, " or ")
 		}
