@@ -65,3 +65,13 @@ func Prepare(f *pool.Facts, d catalog.Disk, budget int64, opt Options) *Prepared
 	p.Plan = planner.Make(p.State, p.Policy)
 	return p
 }
+
+// Index returns the state index of the object with row id ref.
+func (p *Prepared) Index(ref int64) (int, bool) {
+	for i, o := range p.refs {
+		if o.Ref == ref {
+			return i, true
+		}
+	}
+	return 0, false
+}

@@ -115,3 +115,29 @@ func (c *Catalog) MarkNeedsHash(ctx context.Context, dir int64, name string) err
 	_, err := c.db.ExecContext(ctx, `UPDATE files SET mtime=0 WHERE dir=? AND name=?`, dir, []byte(name))
 	return err
 }
+
+// Holder is a disk holding a copy of an object.
+type Holder struct {
+	Disk       string
+	Lost       bool
+	VerifiedAt int64
+}
+
+// HoldersOf lists the disks holding object ref.
+func (c *Catalog) HoldersOf(ctx context.Context, ref int64) ([]Holder, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT d.name, d.lost, c.verified_at FROM copies c JOIN disks d ON d.id=c.disk
+		WHERE c.object=? ORDER BY d.name`, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Holder
+	for rows.Next() {
+		var h Holder
+		if err := rows.Scan(&h.Disk, &h.Lost, &h.VerifiedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

@@ -134,7 +134,8 @@ func diskJSON(d catalog.Disk, attached string) map[string]any {
 	budget := pool.Budget(d)
 	return map[string]any{"name": d.Name, "uuid": d.UUID, "attached": attached, "last_path": d.LastPath,
 		"budget": budget, "size_configured": d.Budget, "used": d.Used, "free": max(budget-d.Used, 0),
-		"objects": d.Objects, "last_seen": nsTime(d.LastSeen), "last_verified": nsTime(d.LastVerified), "lost": d.Lost}
+		"objects": d.Objects, "last_seen": nsTime(d.LastSeen), "last_verified": nsTime(d.LastVerified), "lost": d.Lost,
+		"oldest_verified": nsTime(d.OldestVerified)}
 }
 
 func dateStr(ns int64) string {

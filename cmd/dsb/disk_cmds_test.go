@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -170,5 +172,37 @@ func cmdTreeSame(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	if (len(diffs) > 0) != neg {
 		ts.Fatalf("trees differ:\n%s", strings.Join(diffs, "\n"))
+	}
+}
+
+func init() { extraCmds["damage"] = cmdDamage }
+
+// damage DISKDIR INDEX flip|truncate|delete|zero: damage the INDEXth object
+// (in name order) of a disk.
+func cmdDamage(ts *testscript.TestScript, neg bool, args []string) {
+	dir := ts.MkAbs(args[0])
+	objs := diskObjects(ts, dir)
+	var names []string
+	for n := range objs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	i, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	p := filepath.Join(dir, "objects", names[i][:3], names[i])
+	switch args[2] {
+	case "flip":
+		data, err := os.ReadFile(p)
+		ts.Check(err)
+		data[len(data)/2] ^= 0x20
+		ts.Check(os.WriteFile(p, data, 0o644))
+	case "truncate":
+		ts.Check(os.Truncate(p, objs[names[i]]/2))
+	case "zero":
+		ts.Check(os.Truncate(p, 0))
+	case "delete":
+		ts.Check(os.Remove(p))
+	default:
+		ts.Fatalf("damage: unknown mode %q", args[2])
 	}
 }

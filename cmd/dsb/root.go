@@ -35,6 +35,8 @@ attached at a time. Every disk can be restored on its own.`,
 		newBackupCmd(a),
 		newStatusCmd(a),
 		newRestoreCmd(a),
+		newVerifyCmd(a),
+		newWhyCmd(a),
 	)
 	return root
 }

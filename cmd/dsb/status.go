@@ -81,7 +81,7 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 	}
 	a.printf("at risk (at most one copy): %d objects, %s\n", risk, bytesStr(riskBytes))
 	if len(f.Disks) > 0 {
-		a.printf("\n%-12s %9s %9s %9s  %-16s %-16s\n", "DISK", "BUDGET", "USED", "FREE", "LAST SEEN", "LAST VERIFIED")
+		a.printf("\n%-12s %9s %9s %9s  %-16s %-16s %s\n", "DISK", "BUDGET", "USED", "FREE", "LAST SEEN", "LAST VERIFIED", "OLDEST CHECK")
 	}
 	for _, d := range f.Disks {
 		b := pool.Budget(d)
@@ -89,7 +89,13 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		if d.Lost {
 			name += " (lost)"
 		}
-		a.printf("%-12s %9s %9s %9s  %-16s %-16s\n", name, bytesStr(b), bytesStr(d.Used), bytesStr(max(b-d.Used, 0)),
-			dateStr(d.LastSeen), dateStr(d.LastVerified))
+		oldest := "never"
+		if d.OldestVerified > 0 {
+			oldest = ageStr(d.OldestVerified)
+		} else if d.Objects == 0 {
+			oldest = "-"
+		}
+		a.printf("%-12s %9s %9s %9s  %-16s %-16s %s\n", name, bytesStr(b), bytesStr(d.Used), bytesStr(max(b-d.Used, 0)),
+			dateStr(d.LastSeen), dateStr(d.LastVerified), oldest)
 	}
 }

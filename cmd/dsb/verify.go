@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dsb/catalog"
+	"dsb/pool"
+	"dsb/verify"
+)
+
+func newVerifyCmd(a *app) *cobra.Command {
+	var opt verify.Options
+	var maxBytes string
+	cmd := &cobra.Command{
+		Use:   "verify DISK",
+		Short: "Re-hash a disk's objects (bit-rot scrub), least recently verified first",
+		Long: `Re-read the disk's objects, the least recently verified first, and check each
+against its SHA-256. A damaged object is moved to bad-objects/ and its copy
+stops counting, so the next backup of any disk replaces it; a missing object
+is a lost copy. Bound a run with --max-bytes or --max-time: the next run
+continues with what was not verified.`,
+		Example: "  dsb verify d1\n  dsb verify d1 --max-time 1h\n  dsb verify d1 --max-bytes 200GB --report-only",
+		Args:    argsRange(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if maxBytes != "" {
+				n, err := parseSize(maxBytes)
+				if err != nil {
+					return err
+				}
+				opt.MaxBytes = n
+			}
+			return a.withDisk(cmd, args[0], !opt.ReportOnly, func(cat *catalog.Catalog, d catalog.Disk) error {
+				path, err := pool.Attached(cat, d)
+				if err != nil {
+					return err
+				}
+				return a.verify(cmd, cat, d, path, opt)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&maxBytes, "max-bytes", "", "stop after verifying this much (e.g. 100GB)")
+	cmd.Flags().DurationVar(&opt.MaxTime, "max-time", 0, "stop after this long (e.g. 30m)")
+	cmd.Flags().BoolVar(&opt.ReportOnly, "report-only", false, "report problems but change nothing")
+	return cmd
+}
+
+func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, path string, opt verify.Options) error {
+	bar := a.newProgress("verify " + d.Name)
+	opt.Progress = func(p verify.Progress) {
+		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("%d/%d objects", p.Objects, p.TotalObjects))
+	}
+	var problems int
+	opt.Problem = func(p verify.Problem) {
+		problems++
+		name := p.Path
+		if name == "" {
+			name = p.ID.RelPath()
+		}
+		a.warnf("disk %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
+		if a.json {
+			a.emit("problem", map[string]any{"disk": d.Name, "kind": p.Kind, "sha256": p.ID.String(), "path": p.Path, "error": p.Err.Error()})
+		}
+	}
+	res, err := verify.Run(cmd.Context(), cat, d, path, opt)
+	bar.finish()
+	if a.json {
+		a.emit("summary", map[string]any{"command": "verify", "disk": d.Name, "verified": res.Verified, "bytes": res.Bytes,
+			"corrupt": res.Corrupt, "missing": res.Missing, "unknown": res.Unknown, "junk": res.Junk,
+			"remaining": res.Remaining, "remaining_bytes": res.RemainingByte, "complete": res.Complete})
+	} else {
+		a.printf("verify %s: %d objects good (%s), %d corrupt, %d missing, %d unknown, %d junk\n",
+			d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk)
+		if !res.Complete && err == nil {
+			a.printf("  stopped at the bound: %d objects (%s) left for the next run\n", res.Remaining, bytesStr(res.RemainingByte))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if res.Corrupt+res.Missing > 0 {
+		return partialError{fmt.Sprintf("disk %s has %d damaged and %d missing objects; back up another disk to replace their copies", d.Name, res.Corrupt, res.Missing)}
+	}
+	return nil
+}
+
+func ageStr(ns int64) string {
+	if ns == 0 {
+		return "never"
+	}
+	return time.Since(time.Unix(0, ns)).Round(time.Minute).String() + " ago"
+}
