@@ -42,9 +42,11 @@ RESTORE WITH COREUTILS ONLY (bash)
       mkdir -p "$OUT/$(dirname "$p")" && cp "$o" "$OUT/$p"
     else echo "missing or damaged: $p" >&2; fi
   done < dsb-manifest.txt
+  m=$PWD/dsb-manifest.txt
+  (cd "$OUT" && sed 's#^\(\\\{0,1\}[0-9a-f]\{64\}  \)/#\1#' "$m" | sha256sum -c --quiet) && echo "all files verified"
 
-  Check the result:  (cd "$OUT" && sed 's#  /#  #' ../dsb-manifest.txt | sha256sum -c)
-  (adjust the relative path to dsb-manifest.txt).
+  The last line checks every recovered file against the manifest with
+  sha256sum -c (the sed makes the paths relative to $OUT).
 
 MODES, TIMES, SYMLINKS, EMPTY FILES, HISTORY (sqlite3)
 

@@ -206,3 +206,64 @@ func cmdDamage(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("damage: unknown mode %q", args[2])
 	}
 }
+
+func init() {
+	extraCmds["recipe"] = cmdRecipe
+	extraCmds["manifestcheck"] = cmdManifestCheck
+}
+
+// recipe DISKDIR SCRIPT OUT: extract the coreutils-only recovery recipe from
+// the disk's README.txt into SCRIPT, as a person would copy it, setting its
+// OUT= line (the one line the reader is told to edit) to OUT.
+func cmdRecipe(ts *testscript.TestScript, neg bool, args []string) {
+	text := ts.ReadFile(filepath.Join(args[0], backup.ReadmeFile))
+	var lines []string
+	in := false
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "  OUT=") {
+			in = true
+		}
+		if in && strings.HasPrefix(l, "  OUT=") {
+			lines = append(lines, "OUT="+ts.MkAbs(args[2]))
+		} else if in {
+			lines = append(lines, strings.TrimPrefix(l, "  "))
+		}
+		if in && strings.Contains(l, `echo "all files verified"`) {
+			break
+		}
+	}
+	if len(lines) == 0 {
+		ts.Fatalf("no recipe in README.txt")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(strings.Join(lines, "\n")+"\n"), 0o755))
+}
+
+// manifestcheck DISKDIR OUT SRC VPREFIX: every file named in the disk's
+// manifest is in OUT, byte-identical to SRC (VPREFIX is SRC's virtual path).
+func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
+	dir, out, src, prefix := ts.MkAbs(args[0]), ts.MkAbs(args[1]), ts.MkAbs(args[2]), args[3]
+	mf, err := os.Open(filepath.Join(dir, backup.ManifestFile))
+	ts.Check(err)
+	defer mf.Close()
+	sc := bufio.NewScanner(mf)
+	n := 0
+	for sc.Scan() {
+		_, p, err := backup.ParseManifestLine(sc.Text())
+		ts.Check(err)
+		got, err := os.ReadFile(out + p)
+		if err != nil {
+			ts.Fatalf("%q not recovered: %v", p, err)
+		}
+		want, err := os.ReadFile(src + strings.TrimPrefix(p, prefix))
+		ts.Check(err)
+		if string(got) != string(want) {
+			ts.Fatalf("%q recovered with different content", p)
+		}
+		n++
+	}
+	ts.Check(sc.Err())
+	if n == 0 {
+		ts.Fatalf("empty manifest")
+	}
+	ts.Logf("%d files recovered byte-exact", n)
+}
