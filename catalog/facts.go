@@ -39,9 +39,23 @@ func (c *Catalog) EachLiveFile(ctx context.Context, fn func(ref, dir int64)) err
 }
 
 // EachHistory calls fn for every history entry that has an object, with
-// the time (ns) it stopped being current.
-func (c *Catalog) EachHistory(ctx context.Context, fn func(ref, until int64)) error {
-	return c.eachPair(ctx, `SELECT object, until FROM history WHERE object IS NOT NULL`, fn)
+// the time (ns) it stopped being current; bitrot says the entry is a good
+// version replaced by silently changed content, which is kept always.
+func (c *Catalog) EachHistory(ctx context.Context, fn func(ref, until int64, bitrot bool)) error {
+	rows, err := c.db.QueryContext(ctx, `SELECT object, until, reason='bitrot' FROM history WHERE object IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ref, until int64
+	var bitrot bool
+	for rows.Next() {
+		if err := rows.Scan(&ref, &until, &bitrot); err != nil {
+			return err
+		}
+		fn(ref, until, bitrot)
+	}
+	return rows.Err()
 }
 
 // EachCopy calls fn for every copy, lost disks included.

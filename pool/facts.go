@@ -21,6 +21,7 @@ type Object struct {
 	Size     int64
 	Live     bool  // a current file references it
 	Until    int64 // newest history entry's end (ns), 0 if none
+	Keep     bool  // a good version replaced by source bit rot: kept regardless of the history policy
 	Target   int   // wanted copies (0: as many as fit); the largest wish of its files
 	Priority int   // the highest priority of its files
 	Disks    uint64
@@ -63,9 +64,10 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err := f.loadLive(ctx, cat); err != nil {
 		return nil, err
 	}
-	err = cat.EachHistory(ctx, func(ref, until int64) {
+	err = cat.EachHistory(ctx, func(ref, until int64, bitrot bool) {
 		if i, ok := f.index[ref]; ok {
 			f.Objects[i].Until = max(f.Objects[i].Until, until)
+			f.Objects[i].Keep = f.Objects[i].Keep || bitrot
 		}
 	})
 	if err != nil {
@@ -155,7 +157,9 @@ func (f *Facts) Find(ref int64) (*Object, bool) {
 	return &f.Objects[i], true
 }
 
-// HistoryKept reports whether o, not live, is still wanted as history.
+// HistoryKept reports whether o, not live, is still wanted as history:
+// younger than the keep-history policy, or the last good version of a file
+// hit by source bit rot.
 func HistoryKept(o *Object, now time.Time, keep time.Duration) bool {
-	return !o.Live && keep > 0 && o.Until > 0 && o.Until >= now.Add(-keep).UnixNano()
+	return !o.Live && (o.Keep || keep > 0 && o.Until > 0 && o.Until >= now.Add(-keep).UnixNano())
 }

@@ -29,7 +29,7 @@ func MakePlan(ctx context.Context, cat *catalog.Catalog, patterns []string) (Pla
 		return p, err
 	}
 	var prog Progress
-	entries, err := collect(ctx, cat, sels, &prog)
+	entries, err := collect(ctx, cat, sels, 0, &prog)
 	if err != nil {
 		return p, err
 	}

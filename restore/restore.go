@@ -26,6 +26,7 @@ type Options struct {
 	To        string
 	Patterns  []string // virtual paths or globs; none means everything
 	Overwrite bool
+	At        int64 // restore the versions current at this time (ns); 0: the current ones
 	Sources   []Source
 	Progress  func(Progress)
 	Problem   func(path string, err error)
@@ -69,7 +70,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	defer t.close()
 	r := &restorer{ctx: ctx, opt: opt, t: t, res: &res, missing: map[string]*Missing{}, cleaned: map[string]bool{}}
 	defer r.closeDir()
-	entries, err := collect(ctx, cat, sels, &r.prog)
+	entries, err := collect(ctx, cat, sels, opt.At, &r.prog)
 	if err != nil {
 		return res, err
 	}
@@ -105,23 +106,40 @@ func selectors(patterns []string) ([]vpath.Selector, error) {
 }
 
 // collect lists the selected files once (a file selected by two patterns
-// is restored once).
-func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, p *Progress) ([]catalog.Entry, error) {
-	seen := map[string]bool{}
+// is restored once). With at, versions from history that were current then
+// replace the current ones, and files deleted since come back. (A file
+// created after at is still listed: the catalog does not know when a
+// version began.)
+func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, at int64, p *Progress) ([]catalog.Entry, error) {
+	seen := map[string]int{}
 	var out []catalog.Entry
-	for _, s := range sels {
-		err := cat.ListFiles(ctx, s, func(e catalog.Entry) error {
-			if !seen[e.Path] {
-				seen[e.Path] = true
-				out = append(out, e)
-				p.TotalFiles++
-				p.TotalBytes += e.Size
-			}
+	add := func(e catalog.Entry) error {
+		if i, ok := seen[e.Path]; ok {
+			out[i] = e
 			return nil
-		})
-		if err != nil {
+		}
+		for _, s := range sels {
+			if s.Matches(e.Path) {
+				seen[e.Path] = len(out)
+				out = append(out, e)
+				return nil
+			}
+		}
+		return nil
+	}
+	for _, s := range sels {
+		if err := cat.ListFiles(ctx, s, add); err != nil {
 			return nil, err
 		}
+	}
+	if at != 0 {
+		if err := cat.EachVersionAt(ctx, at, add); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range out {
+		p.TotalFiles++
+		p.TotalBytes += e.Size
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ func newRestoreCmd(a *app) *cobra.Command {
 	var opt restore.Options
 	var diskArgs []string
 	var planOnly bool
+	var at string
 	cmd := &cobra.Command{
 		Use:   "restore [PATTERN...] --to DIR",
 		Short: "Restore files from the attached disks into DIR",
@@ -42,6 +44,13 @@ With no home catalog, open a disk's snapshot: dsb --db /media/disk/dsb.sqlite re
 			if planOnly {
 				return a.restorePlan(cmd.Context(), cat, args)
 			}
+			if at != "" {
+				t, err := parseTime(at)
+				if err != nil {
+					return usageError{err}
+				}
+				opt.At = t.UnixNano()
+			}
 			if opt.To == "" {
 				return usageError{fmt.Errorf("--to DIR is required")}
 			}
@@ -51,6 +60,7 @@ With no home catalog, open a disk's snapshot: dsb --db /media/disk/dsb.sqlite re
 	cmd.Flags().StringVar(&opt.To, "to", "", "directory to restore into (created if missing)")
 	cmd.Flags().BoolVar(&opt.Overwrite, "overwrite", false, "replace existing files that differ")
 	cmd.Flags().StringArrayVar(&diskArgs, "disk", nil, "read from this disk only (name, UUID), or also from this disk path (repeatable)")
+	cmd.Flags().StringVar(&at, "at", "", "restore the versions current at this time (RFC 3339 or 2006-01-02 15:04), from history")
 	cmd.Flags().BoolVar(&planOnly, "plan", false, "print the smallest set of disks that holds the request, and the bytes on each")
 	return cmd
 }
@@ -139,4 +149,14 @@ func (a *app) restorePlan(ctx context.Context, cat *catalog.Catalog, patterns []
 		a.printf("  on no disk:  %8d files %10s (cannot be restored)\n", p.Uncovered.Files, bytesStr(p.Uncovered.Bytes))
 	}
 	return nil
+}
+
+// parseTime reads a point in time as people write it.
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("bad time %q: use RFC 3339 (2024-05-01T12:00:00Z) or 2024-05-01 12:00", s)
 }
