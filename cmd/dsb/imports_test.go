@@ -18,6 +18,8 @@ var allowedImports = map[string][]string{
 	"dsb/planner":    {"dsb/objects"},
 	"dsb/scan":       {"dsb/catalog", "dsb/objects", "dsb/vpath"},
 	"dsb/pool":       {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/vpath"},
+	"dsb/restore":    {"dsb/catalog", "dsb/objects", "dsb/vpath"},
+	"dsb/verify":     {"dsb/catalog", "dsb/disks", "dsb/objects"},
 	"dsb/backup":     {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/planner", "dsb/pool"},
 }
 
