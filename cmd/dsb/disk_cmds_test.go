@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -266,4 +269,23 @@ func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("empty manifest")
 	}
 	ts.Logf("%d files recovered byte-exact", n)
+}
+
+func init() { extraCmds["tmuxexpect"] = cmdTmuxExpect }
+
+// tmuxexpect SOCKET REGEX: wait (up to 10 s) until the tmux pane shows a
+// line matching REGEX.
+func cmdTmuxExpect(ts *testscript.TestScript, neg bool, args []string) {
+	re := regexp.MustCompile(args[1])
+	var screen []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		out, err := exec.Command("tmux", "-S", ts.MkAbs(args[0]), "capture-pane", "-p").Output()
+		if err == nil {
+			screen = out
+			if re.Match(out) {
+				return
+			}
+		}
+	}
+	ts.Fatalf("tmux screen never matched %q:\n%s", args[1], screen)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -20,6 +21,16 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		Cmds:                scriptCmds(),
 		RequireExplicitExec: true,
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "bashcompletion":
+				_, err := os.Stat("/usr/share/bash-completion/bash_completion")
+				return err == nil, nil
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("DSB_PATH", env.WorkDir+"/home/dsb.sqlite")
 			env.Setenv("DSB_PROGRESS_INTERVAL", "1h")

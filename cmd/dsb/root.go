@@ -38,5 +38,8 @@ attached at a time. Every disk can be restored on its own.`,
 		newVerifyCmd(a),
 		newWhyCmd(a),
 	)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd(a, root))
+	a.addCompletions(root)
 	return root
 }
