@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/term"
 
@@ -18,6 +19,8 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 
+	log     *runLog
+	args    []string
 	dbFlag  string
 	json    bool
 	quiet   bool
@@ -35,7 +38,11 @@ func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, er
 	if err != nil {
 		return nil, err
 	}
-	return catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: write})
+	cat, err := catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: write})
+	if err == nil && write && a.log == nil {
+		a.log = &runLog{dir: filepath.Dir(path), args: a.args}
+	}
+	return cat, err
 }
 
 // printf writes a human line to stdout unless --json or -q.

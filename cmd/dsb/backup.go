@@ -193,6 +193,7 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 }
 
 func (a *app) backupEvent(e backup.Event) {
+	a.logf("%s %s %s %s: %s", e.Action, e.ID, bytesStr(e.Size), quotePath(e.Path), e.Why)
 	switch e.Action {
 	case "skip", "source-changed":
 		a.warnf("%s: %s", quotePath(e.Path), e.Why)
@@ -204,6 +205,8 @@ func (a *app) backupEvent(e backup.Event) {
 }
 
 func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
+	a.logf("backup %s: copied %d (%s), deleted %d (%s), skipped %d, stopped: %v", d.Name, r.Copied,
+		bytesStr(r.BytesCopied), r.Deleted, bytesStr(r.BytesDeleted), r.Skipped, r.Stopped)
 	if a.json {
 		stopped := ""
 		if r.Stopped != nil {

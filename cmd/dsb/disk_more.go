@@ -141,6 +141,8 @@ func newDiskRefreshCmd(a *app) *cobra.Command {
 }
 
 func (a *app) reconcileReport(name string, r backup.Reconciled) {
+	a.logf("reconcile %s: %d present, %d missing, %d adopted, %d quarantined, %d junk, %d temp removed",
+		name, r.Present, r.Missing, r.Adopted, r.Quarantined, len(r.Junk), r.TempRemoved)
 	for _, j := range r.Junk {
 		a.warnf("disk %s: %s is not an object (left alone)", name, quotePath(j))
 	}

@@ -20,8 +20,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := newApp(stdin, stdout, stderr, os.Getenv)
+	a.args = args
+	defer a.log.close()
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return a.exit(err)
+	code := a.exit(err)
+	if err != nil {
+		a.logf("exit %d: %v", code, err)
+	}
+	return code
 }

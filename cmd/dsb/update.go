@@ -31,7 +31,10 @@ one stopped. Run it from cron or a systemd timer.`,
 				bar.set(p.BytesHashed, p.BytesHashed+p.QueuedBytes,
 					fmt.Sprintf("%d files, %d hashed", p.Files, p.Hashed))
 			}
-			opt.Problem = func(p scan.Problem) { a.warnf("%s: %v", quotePath(p.Path), p.Err) }
+			opt.Problem = func(p scan.Problem) {
+				a.warnf("%s: %v", quotePath(p.Path), p.Err)
+				a.logf("problem %s: %v", quotePath(p.Path), p.Err)
+			}
 			res, err := scan.Run(cmd.Context(), cat, opt)
 			bar.finish()
 			a.updateSummary(res)
@@ -57,6 +60,7 @@ func (a *app) updateSummary(r scan.Result) {
 		if len(b.Holders) > 0 {
 			holders = fmt.Sprintf("the previous version is on disk(s) %v", b.Holders)
 		}
+		a.logf("bitrot %s: was %s, now %s; %s", quotePath(b.Path), b.Old, b.New, holders)
 		a.warnf("%s: content changed but size and mtime did not (source bit rot?): was %s, now %s; %s; the previous version is kept as history",
 			quotePath(b.Path), b.Old.Short(), b.New.Short(), holders)
 		if a.json {
@@ -65,6 +69,8 @@ func (a *app) updateSummary(r scan.Result) {
 			a.emit("bitrot", m)
 		}
 	}
+	a.logf("update: %d new, %d changed, %d renamed, %d deleted, %d unchanged, %d errors, %d bit rot, %s hashed",
+		r.New, r.Changed, r.Renamed, r.Deleted, r.Unchanged, r.Errors, len(r.BitRot), bytesStr(r.BytesHashed))
 	if a.json {
 		a.emit("summary", map[string]any{"command": "update", "new": r.New, "changed": r.Changed, "renamed": r.Renamed,
 			"deleted": r.Deleted, "unchanged": r.Unchanged, "symlinks": r.Symlinks, "dirs": r.Dirs, "empty": r.Empty,

@@ -60,12 +60,15 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 			name = p.ID.RelPath()
 		}
 		a.warnf("disk %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
+		a.logf("verify %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
 		if a.json {
 			a.emit("problem", map[string]any{"disk": d.Name, "kind": p.Kind, "sha256": p.ID.String(), "path": p.Path, "error": p.Err.Error()})
 		}
 	}
 	res, err := verify.Run(cmd.Context(), cat, d, path, opt)
 	bar.finish()
+	a.logf("verify %s: %d good (%s), %d corrupt, %d missing, %d unknown, %d junk, complete %v",
+		d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk, res.Complete)
 	if a.json {
 		a.emit("summary", map[string]any{"command": "verify", "disk": d.Name, "verified": res.Verified, "bytes": res.Bytes,
 			"corrupt": res.Corrupt, "missing": res.Missing, "unknown": res.Unknown, "junk": res.Junk,

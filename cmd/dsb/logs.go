@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// runLog appends what a run changed to <catalog dir>/logs/dsb-DATE.log, so
+// that "what happened to my disk last Tuesday" has an answer. It is opened
+// only by commands that write, on first use; failing to log never fails
+// the command (it is said once on stderr).
+type runLog struct {
+	dir    string
+	args   []string
+	f      *os.File
+	failed bool
+}
+
+func (l *runLog) printf(a *app, format string, args ...any) {
+	if l == nil || l.dir == "" || l.failed {
+		return
+	}
+	if l.f == nil {
+		dir := filepath.Join(l.dir, "logs")
+		name := filepath.Join(dir, "dsb-"+time.Now().Format("2006-01-02")+".log")
+		var err error
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			l.f, err = os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		}
+		if err != nil {
+			l.failed = true
+			a.warnf("cannot write the run log: %v", err)
+			return
+		}
+		fmt.Fprintf(l.f, "%s pid %d: dsb %s\n", time.Now().Format(time.RFC3339), os.Getpid(), strings.Join(l.args, " "))
+	}
+	fmt.Fprintf(l.f, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+func (l *runLog) close() {
+	if l != nil && l.f != nil {
+		l.f.Close()
+	}
+}
+
+// logf records a line in the run log (commands that write only).
+func (a *app) logf(format string, args ...any) { a.log.printf(a, format, args...) }
