@@ -33,6 +33,64 @@ type Dir struct {
 
 	mu      sync.Mutex
 	subdirs map[string]bool // <h3> directories known to exist durably
+	// In batch mode Put leaves new objects as verified temp files; Commit
+	// makes them durable and renames them into place.
+	batch   bool
+	pending []pendingObject
+}
+
+type pendingObject struct{ temp, final, dir string }
+
+// Batch switches Put to batch mode: an object is written and its digest
+// checked, but it gets its final name only at the next Commit, which makes
+// the whole batch durable with two filesystem syncs instead of two fsyncs
+// per object (small files on a USB disk cost little more than cp then).
+// Until Commit an object is not in the store; after a crash it is a temp
+// file, which CleanTemp removes.
+func (d *Dir) Batch() {
+	d.mu.Lock()
+	d.batch = true
+	d.mu.Unlock()
+}
+
+// Commit makes every object Put since the last Commit durable under its
+// final name: sync the filesystem (data and temp files), rename, sync
+// again (the names). Only after Commit returns may a caller record them.
+func (d *Dir) Commit() error {
+	d.mu.Lock()
+	batch := d.pending
+	d.pending = nil
+	d.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	if err := d.syncAll(batch, func(p pendingObject) string { return p.temp }); err != nil {
+		return err
+	}
+	for _, p := range batch {
+		if err := os.Rename(p.temp, p.final); err != nil {
+			return err
+		}
+	}
+	return d.syncAll(batch, func(p pendingObject) string { return p.dir })
+}
+
+// syncAll flushes the filesystem holding the store with syncfs(2), or, if
+// that is not available, fsyncs each named file or directory.
+func (d *Dir) syncAll(batch []pendingObject, name func(pendingObject) string) error {
+	if err := syncfs(d.objects); err == nil {
+		return nil
+	}
+	done := map[string]bool{}
+	for _, p := range batch {
+		if n := name(p); !done[n] {
+			done[n] = true
+			if err := fsyncPath(n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // InitDir creates the objects directory under root (and root itself) if
@@ -82,8 +140,18 @@ func (d *Dir) Put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 
 func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 	final := d.Path(id)
-	if size, err := statObject(final); !errors.Is(err, ErrNotFound) {
-		return size, err // already present, or in the way
+	size, err := statObject(final)
+	switch {
+	case err == nil:
+		return size, nil // already present
+	case errors.Is(err, ErrCorrupt):
+		// Something other than an object file is in the way (a directory,
+		// a symlink): set it aside for a human, never delete it.
+		if err := d.quarantine(id); err != nil {
+			return 0, err
+		}
+	case !errors.Is(err, ErrNotFound):
+		return 0, err
 	}
 	sub, err := d.subdir(id)
 	if err != nil {
@@ -106,6 +174,19 @@ func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 	}
 	if sum != id {
 		return 0, fmt.Errorf("%w: content hashes to %s", ErrHashMismatch, sum.Short())
+	}
+	d.mu.Lock()
+	batch := d.batch
+	d.mu.Unlock()
+	if batch {
+		if err := f.Close(); err != nil {
+			return 0, err
+		}
+		renamed = true // the temp file stays until Commit
+		d.mu.Lock()
+		d.pending = append(d.pending, pendingObject{f.Name(), final, sub})
+		d.mu.Unlock()
+		return n, nil
 	}
 	if err := f.Sync(); err != nil {
 		return 0, err
@@ -132,7 +213,13 @@ func (d *Dir) subdir(id ID) (string, error) {
 	if d.subdirs[h3] {
 		return path, nil
 	}
-	if _, err := mkdirDurable(path); err != nil {
+	if d.batch {
+		// Commit's filesystem sync makes the new directory durable before
+		// any object in it is renamed into place or recorded.
+		if err := os.Mkdir(path, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	} else if _, err := mkdirDurable(path); err != nil {
 		return "", err
 	}
 	d.subdirs[h3] = true

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
+
+	"dsb/objects"
 )
 
 // bytesStr prints a byte count the way people read it ("1.2 GB").
@@ -48,4 +50,19 @@ func pathFields(m map[string]any, key, p string) {
 
 func timeStr(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+}
+
+// atomicWriter is a file written in full or not at all.
+type atomicWriter = objects.AtomicFile
+
+func writeAtomic(path string, fill func(*atomicWriter) error) error {
+	f, err := objects.CreateAtomic(path, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := fill(f); err != nil {
+		return err
+	}
+	return f.Commit()
 }

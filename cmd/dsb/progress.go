@@ -32,7 +32,7 @@ func (a *app) newProgress(label string) progress {
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionFullWidth(),
 		)
-		return &barProgress{bar: bar}
+		return &barProgress{bar: bar, label: label}
 	}
 	every := 10 * time.Second
 	if s := a.getenv("DSB_PROGRESS_INTERVAL"); s != "" {
@@ -52,6 +52,7 @@ func (noProgress) finish()                  {}
 
 type barProgress struct {
 	bar   *progressbar.ProgressBar
+	label string
 	total int64
 }
 
@@ -60,7 +61,7 @@ func (b *barProgress) set(done, total int64, detail string) {
 		b.total = total
 		b.bar.ChangeMax64(total)
 	}
-	b.bar.Describe(detail)
+	b.bar.Describe(b.label + ": " + detail)
 	_ = b.bar.Set64(done)
 }
 

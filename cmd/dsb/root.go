@@ -37,6 +37,9 @@ attached at a time. Every disk can be restored on its own.`,
 		newRestoreCmd(a),
 		newVerifyCmd(a),
 		newWhyCmd(a),
+		newConfigCmd(a),
+		newTreeCmd(a),
+		newNcduCmd(a),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(a, root))

@@ -1,0 +1,192 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"dsb/catalog"
+	"dsb/pool"
+	"dsb/vpath"
+)
+
+// TreeOptions filter and shape Tree's report.
+type TreeOptions struct {
+	// Depth is how many directory levels below the root to return; 0 means
+	// all. Totals always include everything below.
+	Depth int
+	// Copies, when 0 or more, keeps only files whose content has exactly
+	// that many copies; -1 keeps every file. Empty files and symlinks have
+	// no copy count, so any Copies filter drops them.
+	Copies int
+	// Disk, when set, keeps only files with a copy on that disk (a name,
+	// UUID or data path).
+	Disk string
+}
+
+// AnyCopies is the TreeOptions.Copies value that keeps every file.
+const AnyCopies = -1
+
+// Count is a number of files and their bytes.
+type Count struct{ Files, Bytes int64 }
+
+func (c *Count) add(o Count) { c.Files += o.Files; c.Bytes += o.Bytes }
+
+// DirStat is one directory's totals, everything below it included.
+type DirStat struct {
+	Path  string
+	Depth int // 0 for the root
+	Count     // every file kept by the options
+	// ByCopies[n] counts files whose content has n copies (a file still to
+	// be hashed counts at 0).
+	ByCopies []Count
+	// NoContent counts empty files and symlinks: the level "-".
+	NoContent Count
+}
+
+func (s *DirStat) addFile(e catalog.Entry) {
+	c := Count{1, e.Size}
+	s.Count.add(c)
+	n, ok := copiesOf(e)
+	if !ok {
+		s.NoContent.add(c)
+		return
+	}
+	for len(s.ByCopies) <= n {
+		s.ByCopies = append(s.ByCopies, Count{})
+	}
+	s.ByCopies[n].add(c)
+}
+
+func (s *DirStat) merge(o *DirStat) {
+	s.Count.add(o.Count)
+	s.NoContent.add(o.NoContent)
+	for len(s.ByCopies) < len(o.ByCopies) {
+		s.ByCopies = append(s.ByCopies, Count{})
+	}
+	for i, c := range o.ByCopies {
+		s.ByCopies[i].add(c)
+	}
+}
+
+// copiesOf returns a file's copy count, and false for a file without
+// content to copy (empty or a symlink).
+func copiesOf(e catalog.Entry) (int, bool) {
+	if e.Type == catalog.Symlink || e.Size == 0 {
+		return 0, false
+	}
+	if e.Object == 0 {
+		return 0, true // still to be hashed: nothing can hold it yet
+	}
+	return len(e.Disks), true
+}
+
+// Tree returns the directories under root (root first, then each subtree
+// in turn, larger siblings first) with their totals.
+func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOptions) ([]DirStat, error) {
+	t, rootID, err := lookupRoot(ctx, cat, root)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := treeFilter(ctx, cat, opt)
+	if err != nil {
+		return nil, err
+	}
+	order := t.Subtree(rootID)
+	stats := make(map[int64]*DirStat, len(order))
+	for _, id := range order {
+		stats[id] = &DirStat{Path: t.Path(id)}
+	}
+	err = cat.ListFiles(ctx, vpath.Selector{Root: t.Path(rootID)}, func(e catalog.Entry) error {
+		if s := stats[e.Dir]; s != nil && keep(e) { // nil: a directory newer than t
+			s.addFile(e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := len(order) - 1; i > 0; i-- { // children before parents
+		d, _ := t.Dir(order[i])
+		stats[d.Parent].merge(stats[order[i]])
+	}
+	filtered := opt.Copies != AnyCopies || opt.Disk != ""
+	var out []DirStat
+	var walk func(id int64, depth int)
+	walk = func(id int64, depth int) {
+		s := stats[id]
+		if depth > 0 && filtered && s.Files == 0 {
+			return
+		}
+		s.Depth = depth
+		out = append(out, *s)
+		if opt.Depth > 0 && depth >= opt.Depth {
+			return
+		}
+		for _, k := range largestFirst(t, stats, t.Children(id)) {
+			walk(k, depth+1)
+		}
+	}
+	walk(rootID, 0)
+	return out, nil
+}
+
+// lookupRoot finds the directory root in the catalog's tree.
+func lookupRoot(ctx context.Context, cat *catalog.Catalog, root string) (*catalog.DirTree, int64, error) {
+	p, err := vpath.Clean(root)
+	if err != nil {
+		return nil, 0, err
+	}
+	t, err := cat.LoadDirs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, ok := t.Lookup(p)
+	if !ok {
+		return nil, 0, fmt.Errorf("directory %q: %w", p, catalog.ErrNotFound)
+	}
+	return t, id, nil
+}
+
+// treeFilter returns which files the options keep.
+func treeFilter(ctx context.Context, cat *catalog.Catalog, opt TreeOptions) (func(catalog.Entry) bool, error) {
+	if opt.Copies < AnyCopies {
+		return nil, fmt.Errorf("copies filter %d: want %d (any) or a count", opt.Copies, AnyCopies)
+	}
+	disk := ""
+	if opt.Disk != "" {
+		d, err := pool.Resolve(ctx, cat, opt.Disk)
+		if err != nil {
+			return nil, err
+		}
+		if d.Lost {
+			return nil, fmt.Errorf("disk %s is marked lost: its copies no longer count", d.Name)
+		}
+		disk = d.Name
+	}
+	return func(e catalog.Entry) bool {
+		if opt.Copies != AnyCopies {
+			if n, ok := copiesOf(e); !ok || n != opt.Copies {
+				return false
+			}
+		}
+		return disk == "" || slices.Contains(e.Disks, disk)
+	}, nil
+}
+
+// largestFirst orders sibling directories by bytes, then files, then name.
+func largestFirst(t *catalog.DirTree, stats map[int64]*DirStat, ids []int64) []int64 {
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, func(a, b int64) int {
+		sa, sb := stats[a], stats[b]
+		if c := cmp.Compare(sb.Bytes, sa.Bytes); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(sb.Files, sa.Files); c != 0 {
+			return c
+		}
+		return cmp.Compare(sa.Path, sb.Path)
+	})
+	return ids
+}
