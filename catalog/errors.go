@@ -14,6 +14,9 @@ var (
 	ErrExists = errors.New("already exists")
 	// ErrReadOnly is returned by write operations on a catalog opened read-only.
 	ErrReadOnly = errors.New("catalog is open read-only")
+	// ErrSnapshot is returned when opening a disk's catalog snapshot for
+	// writing: it describes that disk and must not drift from it.
+	ErrSnapshot = errors.New("this is a backup disk's catalog snapshot, which dsb only reads")
 	// ErrNoCatalog is returned when opening a missing catalog without Create.
 	ErrNoCatalog = errors.New("no catalog")
 )

@@ -120,6 +120,9 @@ func (c *Catalog) openDB(ctx context.Context) error {
 	if err := c.loadUUID(ctx); err != nil {
 		return fmt.Errorf("open catalog %s: %w", c.path, err)
 	}
+	if !c.readOnly && c.SnapshotOf(ctx) != "" {
+		return fmt.Errorf("%w: %s", ErrSnapshot, c.path)
+	}
 	return nil
 }
 

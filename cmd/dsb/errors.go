@@ -55,6 +55,8 @@ func (a *app) exit(err error) int {
 		hint = "install a newer dsb"
 	case errors.Is(err, catalog.ErrNoCatalog):
 		hint = "start with 'dsb source map VPATH DIR', or pass --db"
+	case errors.Is(err, catalog.ErrSnapshot):
+		hint = "restore, ls and status work on it; to adopt it as your catalog, copy it to ~/.config/dsb/dsb.sqlite and run: sqlite3 ~/.config/dsb/dsb.sqlite \"DELETE FROM meta WHERE key='snapshot_of_disk'\""
 	case errors.Is(err, catalog.ErrReadOnly):
 		hint = "this catalog is opened read-only"
 	}
