@@ -157,7 +157,7 @@ to interrupt or unplug at any moment: the next run continues.`,
 
 func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, opt backup.Options, update bool) error {
 	if d.Lost {
-		return fmt.Errorf("disk %s is marked lost; if it is back, clear that with 'dsb disk set'... (not supported yet: remove and add it again)", d.Name)
+		return fmt.Errorf("disk %s is marked lost; if it is back, say so with 'dsb disk set %s --found'", d.Name, d.Name)
 	}
 	path, err := pool.Attached(cat, d)
 	if err != nil {

@@ -168,13 +168,17 @@ func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*cata
 
 func newDiskSetCmd(a *app) *cobra.Command {
 	var size, path string
+	var found bool
 	cmd := &cobra.Command{
-		Use:     "set DISK [--size SIZE] [--path PATH]",
+		Use:     "set DISK [--size SIZE] [--path PATH] [--found]",
 		Short:   "Change a disk's budget, or tell dsb where it is mounted now",
 		Example: "  dsb disk set d1 --size 2T\n  dsb disk set d1 --size 0        # back to the filesystem's size\n  dsb disk set d1 --path /mnt/other/dsb",
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
+				if found {
+					d.Lost = false
+				}
 				if size != "" {
 					n, err := parseSize(size)
 					if err != nil {
@@ -202,5 +206,6 @@ func newDiskSetCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&size, "size", "", "budget (0: the filesystem's size minus min(10 GB, 5%))")
 	cmd.Flags().StringVar(&path, "path", "", "where the disk's data directory is now")
+	cmd.Flags().BoolVar(&found, "found", false, "a disk marked lost is back: count its copies again (the next backup reconciles them)")
 	return cmd
 }
