@@ -72,6 +72,9 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 	tick := time.NewTicker(co.opt.ProgressEvery)
 	defer tick.Stop()
 	done := ctx.Done()
+	// Cancelling stops the work, not the recording of work already done:
+	// catalog writes use a context that is never cancelled.
+	db := context.WithoutCancel(ctx)
 	cancelled := false
 	var failed error
 	dirsOut, hashesOut := 0, 0
@@ -100,19 +103,19 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 		case l := <-listings:
 			dirsOut--
 			if !stopping {
-				failed = co.applyListing(ctx, l)
+				failed = co.applyListing(db, l)
 			}
 		case r := <-hashed:
 			hashesOut--
 			co.prog.QueuedBytes -= r.job.queued
 			co.prog.QueuedFiles--
 			if failed == nil && (r.err == nil || !stopping) {
-				failed = co.applyHash(ctx, r)
+				failed = co.applyHash(db, r)
 			}
 		case <-tick.C:
 			co.report()
 			if failed == nil {
-				failed = co.maybeCommit(ctx, false)
+				failed = co.maybeCommit(db, false)
 			}
 		case <-done:
 			done, cancelled = nil, true
@@ -121,7 +124,7 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 	if failed != nil {
 		return failed
 	}
-	if err := co.maybeCommit(ctx, true); err != nil {
+	if err := co.maybeCommit(db, true); err != nil {
 		return err
 	}
 	return ctx.Err()
