@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"dsb/catalog"
 	"dsb/objects"
 	"dsb/planner"
-	"dsb/pool"
 )
 
 // executor carries out a plan on an attached disk.
@@ -78,13 +75,17 @@ func (x *executor) run() error {
 			i = j
 			continue
 		}
-		if err := x.copy(acts[i]); err != nil {
+		j := i
+		for j < len(acts) && acts[j].Kind == planner.Copy && j-i < copyBatch {
+			j++
+		}
+		if err := x.copyRun(acts[i:j]); err != nil {
 			return err
 		}
 		if err := x.checkpoint(); err != nil {
 			return err
 		}
-		i++
+		i = j
 	}
 	return nil
 }
@@ -116,83 +117,16 @@ func (x *executor) deleteRun(acts []planner.Action) error {
 	return nil
 }
 
-// copy writes one object, reading it from any current file that has it.
-func (x *executor) copy(a planner.Action) error {
-	o := x.p.Object(a.Object)
-	files, err := x.cat.FilesOf(x.ctx, o.Ref)
-	if err != nil {
-		return err
-	}
-	why := planner.Explain(x.p.State, a)
-	for _, f := range files {
-		vp := x.tree.Path(f.Dir)
-		vp = strings.TrimSuffix(vp, "/") + "/" + f.Name
-		real, ok := pool.RealPath(x.sources, vp)
-		if !ok {
-			continue
-		}
-		n, err := x.copyFrom(o, real)
-		switch {
-		case err == nil:
-			x.pending.Add = append(x.pending.Add, catalog.Copy{Object: o.Ref})
-			x.copied++
-			x.bytes += n
-			x.bytesSinceSnap += n
-			x.prog.Copied++
-			x.prog.BytesCopied += n
-			x.event(Event{Action: "copy", ID: o.ID, Size: n, Path: vp, Why: why})
-			x.report()
-			return nil
-		case errors.Is(err, objects.ErrHashMismatch) || errors.Is(err, errSourceChanged):
-			// The file changed since update: the next update hashes it again.
-			if merr := x.cat.MarkNeedsHash(x.ctx, f.Dir, f.Name); merr != nil {
-				return merr
-			}
-			x.event(Event{Action: "source-changed", ID: o.ID, Path: vp, Why: "changed since 'dsb update'; it will be hashed again at the next update"})
-		case errors.Is(err, objects.ErrNoSpace):
-			return fmt.Errorf("%w after %d copies: %v", ErrDiskFull, x.copied, err)
-		case errors.Is(err, errSourceRead):
-			x.event(Event{Action: "skip", ID: o.ID, Path: vp, Why: err.Error()})
-		default:
-			return fmt.Errorf("copy %s to disk %s: %w", vp, x.p.Disk.Name, err)
-		}
-	}
-	x.skipped++
-	x.prog.BytesToCopy -= o.Size
-	x.event(Event{Action: "skip", ID: o.ID, Size: o.Size, Why: "no readable file has this content any more; run 'dsb update'"})
-	return nil
-}
-
 var (
 	errSourceChanged = errors.New("source changed")
 	errSourceRead    = errors.New("cannot read source")
 )
 
-func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
-	f, err := os.Open(real)
-	if err != nil {
-		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
-	}
-	if !fi.Mode().IsRegular() || fi.Size() != o.Size {
-		return 0, errSourceChanged
-	}
-	n, err := x.dir.Put(x.ctx, o.ID, f)
-	if err != nil && strings.Contains(err.Error(), "read source") && !errors.Is(err, objects.ErrNoSpace) {
-		return n, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
-	}
-	return n, err
-}
-
 // checkpoint records pending copies every few seconds, and describes the
 // disk again every few minutes or gigabytes.
 func (x *executor) checkpoint() error {
 	now := x.opt.now()
-	if now.Sub(x.lastFlush) >= x.opt.FlushEvery || len(x.pending.Add) >= 1000 {
+	if now.Sub(x.lastFlush) >= x.opt.FlushEvery || len(x.pending.Add) >= 2000 {
 		if err := x.flush(); err != nil {
 			return err
 		}
@@ -211,6 +145,11 @@ func (x *executor) flush() error {
 	x.lastFlush = x.opt.now()
 	if len(x.pending.Add) == 0 {
 		return nil
+	}
+	// The objects' names must be durable before the catalog counts them.
+	if err := x.dir.Commit(); err != nil {
+		x.pending.Add = x.pending.Add[:0]
+		return fmt.Errorf("sync disk %s: %w", x.p.Disk.Name, err)
 	}
 	err := x.cat.ApplyCopies(context.WithoutCancel(x.ctx), x.pending)
 	x.pending.Add = x.pending.Add[:0]

@@ -82,6 +82,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	if err := Describe(ctx, cat, d, root, opt.now()); err != nil {
 		return res, err
 	}
+	dir.Batch() // the executor commits batches before recording copies
 	x := newExecutor(ctx, cat, p, dir, root, opt)
 	err = x.run()
 	res.Copied, res.BytesCopied, res.Deleted, res.BytesDeleted, res.Skipped = x.copied, x.bytes, x.deleted, x.bytesDeleted, x.skipped

@@ -1,0 +1,201 @@
+package backup
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"dsb/catalog"
+	"dsb/objects"
+	"dsb/planner"
+	"dsb/pool"
+)
+
+// copyBatch is how many consecutive copies run as one parallel batch.
+// Copies only add to the disk, so any subset of a run of copies stays
+// within the budget the plan guarantees at the run's end.
+const copyBatch = 256
+
+// copyWorkers write objects in parallel: their fsyncs then share the
+// filesystem's journal commits, which is most of the cost of small files.
+const copyWorkers = 4
+
+// copyJob is one object to copy, with the files it can be read from.
+type copyJob struct {
+	o     *pool.Object
+	why   string
+	cands []candidate
+}
+
+type candidate struct {
+	ref  catalog.FileRef
+	vp   string
+	real string
+}
+
+type attempt struct {
+	c   candidate
+	err error
+}
+
+type copyResult struct {
+	job      copyJob
+	n        int64
+	done     bool
+	attempts []attempt
+	fatal    error // stops the backup (disk full, disk write error)
+}
+
+// copyRun copies a run of objects with a few workers; catalog work and
+// reporting stay in this goroutine.
+func (x *executor) copyRun(acts []planner.Action) error {
+	jobs := make([]copyJob, 0, len(acts))
+	for _, a := range acts {
+		j, err := x.prepareCopy(a)
+		if err != nil {
+			return err
+		}
+		jobs = append(jobs, j)
+	}
+	results := make([]copyResult, len(jobs))
+	var stop sync.Once
+	stopped := make(chan struct{})
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(copyWorkers, len(jobs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = x.doCopy(jobs[i])
+				if results[i].fatal != nil {
+					stop.Do(func() { close(stopped) })
+				}
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-stopped:
+			break feed
+		case <-x.ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	var fatal error
+	for _, r := range results {
+		if r.job.o == nil {
+			continue // never started
+		}
+		if err := x.finishCopy(r); err != nil && fatal == nil {
+			fatal = err
+		}
+	}
+	if fatal == nil {
+		fatal = x.ctx.Err()
+	}
+	return fatal
+}
+
+func (x *executor) prepareCopy(a planner.Action) (copyJob, error) {
+	o := x.p.Object(a.Object)
+	j := copyJob{o: o, why: planner.Explain(x.p.State, a)}
+	files, err := x.cat.FilesOf(x.ctx, o.Ref)
+	if err != nil {
+		return j, err
+	}
+	for _, f := range files {
+		vp := strings.TrimSuffix(x.tree.Path(f.Dir), "/") + "/" + f.Name
+		if real, ok := pool.RealPath(x.sources, vp); ok {
+			j.cands = append(j.cands, candidate{f, vp, real})
+		}
+	}
+	return j, nil
+}
+
+// doCopy tries the candidate files in turn (in a worker goroutine).
+func (x *executor) doCopy(j copyJob) copyResult {
+	r := copyResult{job: j}
+	for _, c := range j.cands {
+		n, err := x.copyFrom(j.o, c.real)
+		if err == nil {
+			r.n, r.done = n, true
+			return r
+		}
+		r.attempts = append(r.attempts, attempt{c, err})
+		switch {
+		case errors.Is(err, objects.ErrHashMismatch), errors.Is(err, errSourceChanged), errors.Is(err, errSourceRead):
+			continue
+		case errors.Is(err, objects.ErrNoSpace):
+			r.fatal = fmt.Errorf("%w: %v", ErrDiskFull, err)
+		default:
+			r.fatal = fmt.Errorf("copy %s to disk %s: %w", c.vp, x.p.Disk.Name, err)
+		}
+		return r
+	}
+	return r
+}
+
+// finishCopy records one result: the copy, files to hash again, problems.
+func (x *executor) finishCopy(r copyResult) error {
+	o := r.job.o
+	for _, a := range r.attempts {
+		switch {
+		case errors.Is(a.err, objects.ErrHashMismatch) || errors.Is(a.err, errSourceChanged):
+			if err := x.cat.MarkNeedsHash(x.ctx, a.c.ref.Dir, a.c.ref.Name); err != nil {
+				return err
+			}
+			x.event(Event{Action: "source-changed", ID: o.ID, Path: a.c.vp, Why: "changed since 'dsb update'; it will be hashed again at the next update"})
+		case errors.Is(a.err, errSourceRead):
+			x.event(Event{Action: "skip", ID: o.ID, Path: a.c.vp, Why: a.err.Error()})
+		}
+	}
+	if r.fatal != nil {
+		return r.fatal
+	}
+	if !r.done {
+		x.skipped++
+		x.prog.BytesToCopy -= o.Size
+		x.event(Event{Action: "skip", ID: o.ID, Size: o.Size, Why: "no readable file has this content any more; run 'dsb update'"})
+		return nil
+	}
+	x.pending.Add = append(x.pending.Add, catalog.Copy{Object: o.Ref})
+	x.copied++
+	x.bytes += r.n
+	x.bytesSinceSnap += r.n
+	x.prog.Copied++
+	x.prog.BytesCopied += r.n
+	path := ""
+	if len(r.job.cands) > 0 {
+		path = r.job.cands[len(r.attempts)].vp
+	}
+	x.event(Event{Action: "copy", ID: o.ID, Size: r.n, Path: path, Why: r.job.why})
+	x.report()
+	return nil
+}
+
+func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
+	f, err := os.Open(real)
+	if err != nil {
+		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() != o.Size {
+		return 0, errSourceChanged
+	}
+	n, err := x.dir.Put(x.ctx, o.ID, f)
+	if err != nil && strings.Contains(err.Error(), "read source") && !errors.Is(err, objects.ErrNoSpace) {
+		return n, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
+	}
+	return n, err
+}
