@@ -25,8 +25,8 @@ var updaterSQL = map[string]string{
 	"subdirs": `SELECT id, name, mode, mtime FROM dirs WHERE parent=?`,
 	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime) VALUES(?,?,?,?)
 		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime RETURNING id`,
-	"putObject": `INSERT INTO objects(hash, size) VALUES(?,?)
-		ON CONFLICT(hash) DO UPDATE SET size=excluded.size RETURNING id`,
+	"putObject": `INSERT OR IGNORE INTO objects(hash, size) VALUES(?,?)`,
+	"objectID":  `SELECT id FROM objects WHERE hash=?`,
 	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target)
 		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
 		size=excluded.size, mtime=excluded.mtime, mode=excluded.mode, ino=excluded.ino,
@@ -149,10 +149,19 @@ func (u *Updater) TouchDir(ctx context.Context, id int64, mode uint32, mtime int
 	return err
 }
 
-// PutObject records an object and returns its row id.
+// PutObject records an object and returns its row id. (An insert that
+// usually succeeds, and a look-up only when the object was known, is much
+// cheaper than an upsert with RETURNING read as a row.)
 func (u *Updater) PutObject(ctx context.Context, id objects.ID, size int64) (int64, error) {
+	res, err := u.st["putObject"].ExecContext(ctx, id[:], size)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return res.LastInsertId()
+	}
 	var ref int64
-	err := u.st["putObject"].QueryRowContext(ctx, id[:], size).Scan(&ref)
+	err = u.st["objectID"].QueryRowContext(ctx, id[:]).Scan(&ref)
 	return ref, err
 }
 

@@ -48,8 +48,9 @@ func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
 	co.fresh = n == 0
 	work, stop := context.WithCancel(ctx)
 	defer stop()
-	dirJobs, listings := make(chan dirJob), make(chan listing)
-	hashJobs, hashed := make(chan hashJob), make(chan hashResult)
+	// Buffered, so hashers keep working while the coordinator is in SQLite.
+	dirJobs, listings := make(chan dirJob), make(chan listing, co.opt.Jobs)
+	hashJobs, hashed := make(chan hashJob, 256), make(chan hashResult, 256)
 	var wg sync.WaitGroup
 	for i := 0; i < co.opt.Jobs; i++ {
 		wg.Add(2)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -58,19 +57,20 @@ func hashRetry(ctx context.Context, e entry, retries int, buf []byte) (objects.I
 // hashFile reads the file once, sequentially, and returns its SHA-256 with
 // the stat taken before the read. If size, mtime or ctime differ after the
 // read, or fewer or more bytes than the size were read, the content is not
-// trusted and errChanged is returned.
+// trusted and errChanged is returned. It works on a raw descriptor: an
+// *os.File would register every file with the network poller, which costs
+// several system calls per file for nothing.
 func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, error) {
 	var id objects.ID
-	flags := os.O_RDONLY | unix.O_NOFOLLOW
+	flags := unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW
 	if e.follow {
-		flags = os.O_RDONLY
+		flags &^= unix.O_NOFOLLOW
 	}
-	f, err := os.OpenFile(e.real, flags, 0)
+	fd, err := unix.Open(e.real, flags, 0)
 	if err != nil {
-		return id, e, err
+		return id, e, &os.PathError{Op: "open", Path: e.real, Err: err}
 	}
-	defer f.Close()
-	fd := int(f.Fd())
+	defer unix.Close(fd)
 	var before, after unix.Stat_t
 	if err := unix.Fstat(fd, &before); err != nil {
 		return id, e, err
@@ -78,11 +78,30 @@ func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, erro
 	if before.Mode&unix.S_IFMT != unix.S_IFREG {
 		return id, e, fmt.Errorf("%s is no longer a regular file: %w", e.real, errChanged)
 	}
-	_ = unix.Fadvise(fd, 0, 0, unix.FADV_SEQUENTIAL)
+	if before.Size > int64(len(buf)) {
+		_ = unix.Fadvise(fd, 0, 0, unix.FADV_SEQUENTIAL)
+	}
 	h := sha256.New()
-	n, err := io.CopyBuffer(h, ctxReader{ctx, f}, buf)
-	if err != nil {
-		return id, e, err
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return id, e, err
+		}
+		m, err := unix.Read(fd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return id, e, &os.PathError{Op: "read", Path: e.real, Err: err}
+		}
+		if testHookRead != nil {
+			testHookRead()
+		}
+		if m == 0 {
+			break
+		}
+		h.Write(buf[:m])
+		n += int64(m)
 	}
 	if err := unix.Fstat(fd, &after); err != nil {
 		return id, e, err
@@ -94,23 +113,6 @@ func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, erro
 	st := e
 	fillStat(&st, &before)
 	return id, st, nil
-}
-
-// ctxReader stops a long read when the context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := c.r.Read(p)
-	if testHookRead != nil {
-		testHookRead()
-	}
-	return n, err
 }
 
 // testHookRead, when set by a test, runs after every read of a file being
