@@ -19,12 +19,9 @@ func newTreeCmd(a *app) *cobra.Command {
 		Example: "  dsb tree\n  dsb tree /photos --depth 3\n  dsb tree --copies 0        # what has no copy yet\n  dsb tree --disk d1",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root := "/"
-			if len(args) == 1 {
-				var err error
-				if root, err = vpath.Clean(args[0]); err != nil {
-					return usageError{err}
-				}
+			root, err := rootArg(args)
+			if err != nil {
+				return err
 			}
 			if !cmd.Flags().Changed("copies") {
 				opt.Copies = report.AnyCopies
@@ -92,12 +89,9 @@ func newNcduCmd(a *app) *cobra.Command {
 		Example: "  dsb ncdu -o tree.json && ncdu -f tree.json\n  dsb ncdu /photos | ncdu -f -",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root := "/"
-			if len(args) == 1 {
-				var err error
-				if root, err = vpath.Clean(args[0]); err != nil {
-					return usageError{err}
-				}
+			root, err := rootArg(args)
+			if err != nil {
+				return err
 			}
 			cat, err := a.openCatalog(cmd.Context(), false)
 			if err != nil {
@@ -115,4 +109,16 @@ func newNcduCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
+}
+
+// rootArg is the optional VPATH argument of tree and ncdu ("/" when absent).
+func rootArg(args []string) (string, error) {
+	if len(args) == 0 {
+		return "/", nil
+	}
+	root, err := vpath.Clean(args[0])
+	if err != nil {
+		return "", usageError{err}
+	}
+	return root, nil
 }
