@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 
 	"dsb/catalog"
 	"dsb/objects"
@@ -162,7 +163,11 @@ func (x *executor) finishCopy(r copyResult) error {
 	if !r.done {
 		x.skipped++
 		x.prog.BytesToCopy -= o.Size
-		x.event(Event{Action: "skip", ID: o.ID, Size: o.Size, Why: "no readable file has this content any more; run 'dsb update'"})
+		why := "no file with this content is left to read it from; run 'dsb update'"
+		if len(r.attempts) > 0 {
+			why = fmt.Sprintf("not copied: none of its %d file(s) could be read (see above)", len(r.attempts))
+		}
+		x.event(Event{Action: "skip", ID: o.ID, Size: o.Size, Why: why})
 		return nil
 	}
 	x.pending.Add = append(x.pending.Add, catalog.Copy{Object: o.Ref})
@@ -181,7 +186,9 @@ func (x *executor) finishCopy(r copyResult) error {
 }
 
 func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
-	f, err := os.Open(real)
+	// O_NONBLOCK: a source file replaced by a FIFO since update must not
+	// hang the open; the stat below refuses anything but a regular file.
+	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
 	}

@@ -23,6 +23,15 @@ const (
 // each durably (temp file, fsync, rename, fsync directory), so that a disk
 // unplugged at any moment describes what it holds.
 func Describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, now time.Time) error {
+	// The manifest first: it is small, and on a nearly full disk it is what
+	// recovery with coreutils alone needs most.
+	if err := writeManifest(ctx, cat, d, root); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	readme := fmt.Sprintf(readmeText, d.Name, d.UUID, cat.UUID(), now.UTC().Format(time.RFC3339))
+	if err := objects.WriteFileAtomic(filepath.Join(root, ReadmeFile), []byte(readme), 0o644); err != nil {
+		return err
+	}
 	snap, err := objects.CreateAtomic(filepath.Join(root, SnapshotFile), 0o644)
 	if err != nil {
 		return err
@@ -34,11 +43,7 @@ func Describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root st
 	if err := snap.Commit(); err != nil {
 		return fmt.Errorf("write catalog snapshot: %w", err)
 	}
-	if err := writeManifest(ctx, cat, d, root); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	readme := fmt.Sprintf(readmeText, d.Name, d.UUID, cat.UUID(), now.UTC().Format(time.RFC3339))
-	return objects.WriteFileAtomic(filepath.Join(root, ReadmeFile), []byte(readme), 0o644)
+	return nil
 }
 
 func writeManifest(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
 	"time"
 
 	"dsb/catalog"
@@ -136,7 +137,11 @@ func (x *executor) checkpoint() error {
 			return err
 		}
 		x.lastSnap, x.bytesSinceSnap = now, 0
-		return Describe(x.ctx, x.cat, x.p.Disk, x.root, now)
+		err := Describe(x.ctx, x.cat, x.p.Disk, x.root, now)
+		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+			return fmt.Errorf("%w: %v", ErrDiskFull, err)
+		}
+		return err
 	}
 	return nil
 }

@@ -22,7 +22,11 @@ func (c *Catalog) Snapshot(ctx context.Context, path, diskUUID string, at time.T
 		return err
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode=DELETE`); err != nil {
+	// Leaving WAL for OFF marks the file as a rollback-journal database
+	// (it opens read-only anywhere) and writes the meta rows below without
+	// a journal file: on a full disk there may be no inode for one, and the
+	// temp file is fsynced and renamed as a whole anyway.
+	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode=OFF`); err != nil {
 		return fmt.Errorf("snapshot catalog: %w", err)
 	}
 	_, err = db.ExecContext(ctx, `INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot_of_disk', ?), ('snapshot_at', ?)`,

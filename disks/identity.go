@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
 
@@ -126,9 +127,18 @@ func ReadIdentity(dir string) (Identity, error) {
 
 // readSmall reads a file that must not exceed max bytes.
 func readSmall(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// No symlinks and no FIFOs: a disk's identity is its own plain file
+	// (a link to another disk's identity would make two disks one).
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%w: %s is a symlink", ErrCorruptIdentity, path)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrCorruptIdentity, path)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))

@@ -283,7 +283,9 @@ func (d *Dir) Open(ctx context.Context, id ID) (io.ReadCloser, int64, error) {
 
 func (d *Dir) open(ctx context.Context, id ID) (*verifyingReader, int64, error) {
 	path := d.Path(id)
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	// O_NONBLOCK: a FIFO planted at an object's path must not hang the
+	// open; the fstat below then refuses anything but a regular file.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, 0, ErrNotFound

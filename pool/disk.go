@@ -56,7 +56,7 @@ func Resolve(ctx context.Context, cat *catalog.Catalog, arg string) (catalog.Dis
 			return d, fmt.Errorf("%s: %w", arg, err)
 		}
 		if id.Catalog != cat.UUID() {
-			return d, fmt.Errorf("%s is disk %q of %w %s (this catalog is %s)", arg, id.Name, ErrForeign, id.Catalog, cat.UUID())
+			return d, fmt.Errorf("%s is disk %q, which %w %s (this catalog is %s)", arg, id.Name, ErrForeign, id.Catalog, cat.UUID())
 		}
 		return cat.DiskByName(ctx, id.UUID)
 	}
@@ -87,6 +87,33 @@ func Attached(cat *catalog.Catalog, d catalog.Disk) (string, error) {
 	return path, nil
 }
 
+// AttachedAs is Attached for a disk the user named by arg: when arg is a
+// path, the disk must be attached exactly there. Otherwise a directory
+// holding a copy of another disk's dsb-disk.json would make dsb work on
+// that other disk while the user meant this directory.
+func AttachedAs(cat *catalog.Catalog, d catalog.Disk, arg string) (string, error) {
+	path, err := Attached(cat, d)
+	if !strings.ContainsRune(arg, '/') {
+		return path, err
+	}
+	named, nerr := filepath.EvalSymlinks(arg)
+	if nerr != nil {
+		return "", nerr
+	}
+	named, _ = filepath.Abs(named)
+	found := path
+	if err == nil {
+		found, _ = filepath.EvalSymlinks(path)
+	}
+	if err != nil || found != named {
+		if err == nil {
+			err = fmt.Errorf("disk %s is attached at %s", d.Name, path)
+		}
+		return "", fmt.Errorf("%s holds the identity of disk %s (%s), but %v: two directories claim to be one disk (a copied dsb-disk.json?); refusing to write", arg, d.Name, d.UUID, err)
+	}
+	return path, nil
+}
+
 // Add creates a new disk at path (a directory, created if missing) and
 // records it in the catalog. size 0 means "derive the budget from the
 // filesystem's size".
@@ -103,7 +130,21 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 	}
 	id := disks.Identity{Format: disks.FormatVersion, UUID: uuid.NewString(), Name: name, Catalog: cat.UUID()}
 	if err := disks.Init(abs, id); err != nil {
-		return catalog.Disk{}, err
+		var ad *disks.AlreadyDiskError
+		if !errors.As(err, &ad) || ad.Identity.Catalog != cat.UUID() {
+			return catalog.Disk{}, err
+		}
+		if _, known := cat.DiskByName(ctx, ad.Identity.UUID); known == nil {
+			return catalog.Disk{}, err
+		}
+		// A disk add of this catalog was interrupted after the identity was
+		// written and before the catalog recorded it: finish it.
+		id.UUID = ad.Identity.UUID
+		if ad.Identity.Name != name {
+			if err := disks.Rename(abs, name); err != nil {
+				return catalog.Disk{}, err
+			}
+		}
 	}
 	d := catalog.Disk{UUID: id.UUID, Name: name, Budget: size}
 	locate(&d, abs, now)
@@ -197,7 +238,7 @@ func Available(ctx context.Context, cat *catalog.Catalog, args []string, catDir 
 			return nil, fmt.Errorf("--disk %s: %w", arg, err)
 		}
 		if id.Catalog != cat.UUID() {
-			return nil, fmt.Errorf("--disk %s is disk %q of %w %s", arg, id.Name, ErrForeign, id.Catalog)
+			return nil, fmt.Errorf("--disk %s is disk %q, which %w %s", arg, id.Name, ErrForeign, id.Catalog)
 		}
 		add(id.Name, arg)
 	}

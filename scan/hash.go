@@ -62,7 +62,9 @@ func hashRetry(ctx context.Context, e entry, retries int, buf []byte) (objects.I
 // several system calls per file for nothing.
 func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, error) {
 	var id objects.ID
-	flags := unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW
+	// O_NONBLOCK: a file replaced by a FIFO since the walk must not hang
+	// the open (the fstat below refuses it); regular files ignore it.
+	flags := unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW | unix.O_NONBLOCK
 	if e.follow {
 		flags &^= unix.O_NOFOLLOW
 	}

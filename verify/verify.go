@@ -60,6 +60,9 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	if err != nil {
 		return res, err
 	}
+	if _, err := dir.CleanTemp(ctx); err != nil { // leftovers of a killed run
+		return res, err
+	}
 	copies, err := cat.DiskCopies(ctx, d.ID) // oldest verified first
 	if err != nil {
 		return res, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -145,7 +144,7 @@ to interrupt or unplug at any moment: the next run continues.`,
 				if dryRun {
 					return a.plan(cmd.Context(), cat, d, opt)
 				}
-				return a.backup(cmd.Context(), cat, d, opt, update)
+				return a.backup(cmd.Context(), cat, d, args[0], opt, update)
 			})
 		},
 	}
@@ -155,11 +154,11 @@ to interrupt or unplug at any moment: the next run continues.`,
 	return cmd
 }
 
-func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, opt backup.Options, update bool) error {
+func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, arg string, opt backup.Options, update bool) error {
 	if d.Lost {
 		return fmt.Errorf("disk %s is marked lost; if it is back, say so with 'dsb disk set %s --found'", d.Name, d.Name)
 	}
-	path, err := pool.Attached(cat, d)
+	path, err := pool.AttachedAs(cat, d, arg)
 	if err != nil {
 		return err
 	}
@@ -183,6 +182,21 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	if err != nil {
 		return err
 	}
+	if res.DescribeErr != nil {
+		a.warnf("disk %s: could not rewrite its description (%v); its manifest and catalog snapshot are from earlier in this run", d.Name, res.DescribeErr)
+	}
+	var noRoom planner.Tally
+	for _, t := range res.Plan.NoRoom {
+		noRoom.Objects += t.Objects
+		noRoom.Bytes += t.Bytes
+	}
+	if noRoom.Objects > 0 {
+		a.printf("%d objects (%s) that want a copy did not fit on %s (budget %s)\n", noRoom.Objects, bytesStr(noRoom.Bytes), d.Name, bytesStr(res.Budget))
+	}
+	if res.Stopped == nil && res.SpaceLimited && noRoom.Objects > 0 {
+		return partialError{fmt.Sprintf("disk %s is full: its filesystem has less free space than its budget, and %d objects (%s) did not fit (free space on the drive, or lower its budget with 'dsb disk set %s --size')",
+			d.Name, noRoom.Objects, bytesStr(noRoom.Bytes), d.Name)}
+	}
 	if res.Stopped != nil {
 		return partialError{fmt.Sprintf("backup of %s stopped early: %v; everything copied so far is recorded (free space on the drive, or lower its budget with 'dsb disk set %s --size')", d.Name, res.Stopped, d.Name)}
 	}
@@ -196,7 +210,11 @@ func (a *app) backupEvent(e backup.Event) {
 	a.logf("%s %s %s %s: %s", e.Action, e.ID, bytesStr(e.Size), quotePath(e.Path), e.Why)
 	switch e.Action {
 	case "skip", "source-changed":
-		a.warnf("%s: %s", quotePath(e.Path), e.Why)
+		name := quotePath(e.Path)
+		if e.Path == "" {
+			name = "object " + e.ID.Short()
+		}
+		a.warnf("%s: %s", name, e.Why)
 	default:
 		if a.verbose && !a.json {
 			a.printf("%-6s %9s  %s  %s  %s\n", e.Action, bytesStr(e.Size), e.ID.Short(), quotePath(e.Path), e.Why)
@@ -220,7 +238,4 @@ func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
 	a.printf("backup %s: copied %d objects (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, r.Copied,
 		bytesStr(r.BytesCopied), r.Deleted, bytesStr(r.BytesDeleted), r.Skipped, r.Elapsed.Round(time.Millisecond),
 		rateStr(r.BytesCopied, r.Elapsed))
-	if errors.Is(r.Stopped, backup.ErrDiskFull) {
-		a.warnf("disk %s is full", d.Name)
-	}
 }

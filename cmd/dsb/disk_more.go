@@ -110,7 +110,7 @@ func newDiskRefreshCmd(a *app) *cobra.Command {
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				path, err := pool.Attached(cat, d)
+				path, err := pool.AttachedAs(cat, d, args[0])
 				if err != nil {
 					return err
 				}

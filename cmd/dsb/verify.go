@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dsb/backup"
 	"dsb/catalog"
 	"dsb/pool"
 	"dsb/verify"
@@ -33,7 +34,7 @@ continues with what was not verified.`,
 				opt.MaxBytes = n
 			}
 			return a.withDisk(cmd, args[0], !opt.ReportOnly, func(cat *catalog.Catalog, d catalog.Disk) error {
-				path, err := pool.Attached(cat, d)
+				path, err := pool.AttachedAs(cat, d, args[0])
 				if err != nil {
 					return err
 				}
@@ -82,6 +83,13 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 	}
 	if err != nil {
 		return err
+	}
+	if !opt.ReportOnly {
+		// The disk's snapshot and manifest must stop naming what is gone,
+		// also when an earlier, interrupted run already recorded it.
+		if err := backup.Describe(cmd.Context(), cat, d, path, time.Now()); err != nil {
+			return err
+		}
 	}
 	if res.Corrupt+res.Missing > 0 {
 		return partialError{fmt.Sprintf("disk %s has %d damaged and %d missing objects; back up another disk to replace their copies", d.Name, res.Corrupt, res.Missing)}
