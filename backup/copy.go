@@ -3,10 +3,11 @@ package backup
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"sync"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"dsb/catalog"
 	"dsb/objects"
@@ -186,23 +187,42 @@ func (x *executor) finishCopy(r copyResult) error {
 }
 
 func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
-	// O_NONBLOCK: a source file replaced by a FIFO since update must not
-	// hang the open; the stat below refuses anything but a regular file.
-	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	// A raw descriptor: an *os.File registers with the network poller,
+	// several wasted system calls per small file. O_NONBLOCK: a source
+	// replaced by a FIFO since update must not hang the open.
+	fd, err := unix.Open(real, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
 		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
 	}
-	if !fi.Mode().IsRegular() || fi.Size() != o.Size {
+	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != o.Size {
 		return 0, errSourceChanged
 	}
-	n, err := x.dir.Put(x.ctx, o.ID, f)
+	n, err := x.dir.Put(x.ctx, o.ID, fdReader(fd))
 	if err != nil && strings.Contains(err.Error(), "read source") && !errors.Is(err, objects.ErrNoSpace) {
 		return n, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
 	}
 	return n, err
+}
+
+// fdReader reads a raw file descriptor.
+type fdReader int
+
+func (f fdReader) Read(p []byte) (int, error) {
+	for {
+		n, err := unix.Read(int(f), p)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
 }

@@ -4,8 +4,8 @@
 #   BENCH_SCALE  multiplies every file count and size (default 1; the smoke
 #                run uses 0.01)
 #   BENCH_DIR    parent of the temporary work directory (default /tmp)
-#   BENCH_BIN    directory holding prebuilt dsb, mktree, sha256rate and
-#                profile binaries (bench/run sets it; otherwise each script
+#   BENCH_BIN    directory holding prebuilt dsb, mktree, sha256rate, profile
+#                and sortref binaries (bench/run sets it; otherwise each script
 #                builds them into its work directory)
 #   BENCH_SMOKE  1: a smoke run (results are printed, MISS is not an error)
 
@@ -50,6 +50,7 @@ bench_build() {
     go build -o "$1/mktree" bench/mktree/main.go
     go build -o "$1/sha256rate" bench/sha256rate/main.go
     go build -o "$1/profile" bench/profile/main.go
+    go build -o "$1/sortref" bench/sortref/main.go
   )
 }
 
@@ -61,11 +62,19 @@ scaled() {
 now() { date +%s.%N; }
 
 # timed CMD...: run CMD with stdout to $WORK/out, set ELAPSED (seconds, wall).
+# Bash's $EPOCHREALTIME (bash >= 5) reads the clock without forking date(1),
+# which matters for C1's millisecond timings.
 timed() {
   local t0 t1
-  t0=$(now)
-  "$@" >"$WORK/out"
-  t1=$(now)
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    t0=${EPOCHREALTIME/,/.}
+    "$@" >"$WORK/out"
+    t1=${EPOCHREALTIME/,/.}
+  else
+    t0=$(now)
+    "$@" >"$WORK/out"
+    t1=$(now)
+  fi
   ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
 }
 
@@ -73,8 +82,8 @@ timed() {
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
 
 # min A B
-fmin() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b) ? a : b }'; }
-fmax() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? a : b }'; }
+fmin() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 < b + 0) print a; else print b }'; }
+fmax() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > b + 0) print a; else print b }'; }
 
 # verdict VALUE OP LIMIT: PASS or MISS (OP is <= or >=).
 verdict() {

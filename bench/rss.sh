@@ -4,6 +4,12 @@
 # directory) and at 250,000, to show it stays flat as the tree grows.
 # Targets: <= 150 MB at 1M files, and RSS(1M) / RSS(250k) <= 1.25.
 # Counts × BENCH_SCALE; the 250k tree is the first part of the 1M tree.
+#
+# C1: tab-completion latency on the 1M-file catalog P6 leaves behind:
+# `dsb __complete ls PREFIX` (what the shell runs on TAB) for a prefix at
+# each level of the tree (groups, leaf directories, files), best of 5 each;
+# the value is the slowest prefix. Reference, same run: `dsb --help` (process
+# start-up without a catalog), best of 5, interleaved. Target: < 100 ms.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ -x /usr/bin/time ] || { echo "P6 needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
@@ -44,3 +50,33 @@ v1=$(verdict "$(mb "$rss_big")" '<=' 150) v2=$(verdict "$ratio" '<=' 1.25)
 [ "$v1" = PASS ] && [ "$v2" = PASS ] && v=PASS || v=MISS
 result P6 "peak RSS of cold update at $big files" "$(mb "$rss_big") MB" "$(printf '%.2f' "$ratio")" \
   "$(mb "$rss_small") MB at $small files" "<= 150 MB and <= 1.25" "$v"
+
+# --- C1: completion latency on the 1M-file catalog ---------------------------
+cat=$WORK/cat.sqlite
+g=$(ls "$tree/part2" | head -1)
+d=$(ls "$tree/part2/$g" | head -1)
+prefixes=("/s/part2/g0" "/s/part2/$g/d0" "/s/part2/$g/$d/f")
+for p in "${prefixes[@]}"; do # warm up; each prefix must complete something
+  got=$(DSB_PATH=$cat "$DSB" __complete ls "$p" 2>/dev/null | grep -vc '^:' || true)
+  [ "$got" -gt 0 ] || { echo "C1: no completions for $p" >&2; exit 1; }
+done
+best_help=1e9
+declare -A best
+for p in "${prefixes[@]}"; do best[$p]=1e9; done
+for run in 1 2 3 4 5; do
+  timed env "$DSB" --help # through env(1) like the completions
+  best_help=$(fmin "$best_help" "$ELAPSED")
+  for p in "${prefixes[@]}"; do
+    timed env DSB_PATH="$cat" "$DSB" __complete ls "$p" 2>"$WORK/err" # cobra prints the directive on stderr
+    best[$p]=$(fmin "${best[$p]}" "$ELAPSED")
+  done
+done
+worst=0 worst_p=
+for p in "${prefixes[@]}"; do
+  note "__complete ls $p: $(printf '%.1f' "$(calc "${best[$p]} * 1000")") ms best of 5, $(DSB_PATH=$cat "$DSB" __complete ls "$p" 2>/dev/null | grep -vc '^:') completions"
+  if [ "$(fmax "$worst" "${best[$p]}")" != "$worst" ]; then worst=${best[$p]} worst_p=$p; fi
+done
+ms=$(calc "$worst * 1000")
+ratio=$(calc "$worst / $best_help")
+result C1 "completion latency at $big files (dsb __complete ls $worst_p)" "$(printf '%.1f' "$ms") ms" \
+  "$(printf '%.2f' "$ratio")" "dsb --help start-up $(printf '%.1f' "$(calc "$best_help * 1000")") ms" "< 100 ms" "$(verdict "$ms" '<=' 99.999)"
