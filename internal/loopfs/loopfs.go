@@ -1,0 +1,171 @@
+package loopfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// FS is one mounted image.
+type FS struct {
+	Type  string // ext4, exfat, xfs, btrfs, vfat
+	Image string // the image file
+	Dir   string // where it is mounted
+	Dev   string // the loop device
+}
+
+// ErrUnavailable means this machine cannot make the filesystem (not root,
+// no loop devices, or no mkfs for the type).
+var ErrUnavailable = errors.New("loop filesystems unavailable")
+
+// mkfs gives each type's format command (the image path is appended).
+var mkfs = map[string][]string{
+	"ext4":  {"mkfs.ext4", "-q", "-F", "-m", "0"},
+	"exfat": {"mkfs.exfat"},
+	"xfs":   {"mkfs.xfs", "-q", "-f"},
+	"btrfs": {"mkfs.btrfs", "-q", "-f"},
+	"vfat":  {"mkfs.vfat", "-F", "32"},
+}
+
+// Available says whether fstype can be made here, and if not, why.
+func Available(fstype string) error {
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("%w: not root", ErrUnavailable)
+	}
+	args, ok := mkfs[fstype]
+	if !ok {
+		return fmt.Errorf("%w: unknown type %q", ErrUnavailable, fstype)
+	}
+	for _, tool := range []string{args[0], "losetup", "mount", "umount"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%w: %s not installed", ErrUnavailable, tool)
+		}
+	}
+	if fstype == "exfat" {
+		if _, err := exec.LookPath("mount.exfat-fuse"); err != nil {
+			if !kernelHas("exfat") {
+				return fmt.Errorf("%w: no exfat driver (install exfat-fuse)", ErrUnavailable)
+			}
+		}
+	}
+	if _, err := os.Stat("/dev/loop-control"); err != nil {
+		return fmt.Errorf("%w: no /dev/loop-control", ErrUnavailable)
+	}
+	return nil
+}
+
+func kernelHas(fstype string) bool {
+	b, err := os.ReadFile("/proc/filesystems")
+	return err == nil && strings.Contains(string(b), "\t"+fstype+"\n")
+}
+
+// Make creates an image of size bytes in workdir, formats it as fstype and
+// mounts it at dir (created if missing).
+func Make(fstype string, size int64, workdir, dir string) (*FS, error) {
+	if err := Available(fstype); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(workdir, "loopfs-*.img")
+	if err != nil {
+		return nil, err
+	}
+	img := f.Name()
+	err = f.Truncate(size)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	args := append(append([]string(nil), mkfs[fstype]...), img)
+	if err := run(args...); err != nil {
+		os.Remove(img)
+		return nil, err
+	}
+	fs := &FS{Type: fstype, Image: img, Dir: dir}
+	if err := fs.Mount(); err != nil {
+		os.Remove(img)
+		return nil, err
+	}
+	return fs, nil
+}
+
+// Mount attaches the image and mounts it at Dir (again, after Unmount).
+func (fs *FS) Mount() error {
+	out, err := exec.Command("losetup", "-f", "--show", fs.Image).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("losetup %s: %v: %s", fs.Image, err, strings.TrimSpace(string(out)))
+	}
+	fs.Dev = strings.TrimSpace(string(out))
+	var mount []string
+	switch {
+	case fs.Type == "exfat" && hasTool("mount.exfat-fuse"):
+		mount = []string{"mount.exfat-fuse", fs.Dev, fs.Dir}
+	default:
+		mount = []string{"mount", "-t", fs.Type, fs.Dev, fs.Dir}
+	}
+	if err := run(mount...); err != nil {
+		_ = run("losetup", "-d", fs.Dev)
+		return err
+	}
+	return nil
+}
+
+// Unmount unmounts and detaches the image, retrying while a killed process
+// lets go of it. The image stays, for Mount.
+func (fs *FS) Unmount() error {
+	var err error
+	for i := 0; i < 40; i++ {
+		if err = run("umount", fs.Dir); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		if err2 := run("umount", "-l", fs.Dir); err2 != nil {
+			return err
+		}
+	}
+	if fs.Dev != "" {
+		_ = run("losetup", "-d", fs.Dev)
+		fs.Dev = ""
+	}
+	return nil
+}
+
+// Remount changes mount options (e.g. "ro") of a kernel-mounted filesystem.
+func (fs *FS) Remount(opts string) error {
+	return run("mount", "-o", "remount,"+opts, fs.Dir)
+}
+
+// Destroy unmounts the filesystem and removes its image.
+func (fs *FS) Destroy() error {
+	err := fs.Unmount()
+	if rmErr := os.Remove(fs.Image); err == nil && !errors.Is(rmErr, os.ErrNotExist) {
+		err = rmErr
+	}
+	return err
+}
+
+// Path joins names under the mount point.
+func (fs *FS) Path(names ...string) string {
+	return filepath.Join(append([]string{fs.Dir}, names...)...)
+}
+
+func hasTool(name string) bool {
+	_, err := exec.LookPath(name)
+	return err == nil
+}
+
+func run(args ...string) error {
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
