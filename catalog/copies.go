@@ -112,7 +112,7 @@ func (c *Catalog) MarkNeedsHash(ctx context.Context, dir int64, name string) err
 	if err := c.writable(); err != nil {
 		return err
 	}
-	_, err := c.db.ExecContext(ctx, `UPDATE files SET mtime=0 WHERE dir=? AND name=?`, dir, []byte(name))
+	_, err := c.db.ExecContext(ctx, `UPDATE files SET ctime=-1 WHERE dir=? AND name=?`, dir, []byte(name))
 	return err
 }
 

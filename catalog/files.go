@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"math"
+
 	"dsb/objects"
 )
 
@@ -26,10 +28,24 @@ type File struct {
 	Mode   uint32
 	Ino    uint64
 	Dev    uint64
-	Object int64      // objects.id; 0 for none (empty file, symlink, needs hashing)
+	CTime  int64 // ns; CTimeLegacy or CTimeReread (see those)
+	BTime  int64 // birth time in ns; 0 where the filesystem gives none
+	Gen    int64 // inode generation; -1 where unknown
+	Object int64 // objects.id; 0 for none (empty file, symlink, needs hashing)
 	Hash   objects.ID // the object's ID when loaded with it
 	Target string     // symlink target
 }
+
+// Special CTime values. Real change times are never negative in practice:
+// the kernel stamps them from its own clock.
+const (
+	// CTimeLegacy: recorded by schema 1, which kept no ctime. Such a row is
+	// trusted once on (size, mtime, inode), as schema 1 did.
+	CTimeLegacy int64 = math.MinInt64
+	// CTimeReread: the content must be read again at the next update
+	// (backup found it no longer matches the hash). Nothing matches it.
+	CTimeReread int64 = -1
+)
 
 // NeedsHash reports whether a regular file's content is not known yet.
 func (f File) NeedsHash() bool { return f.Type == Regular && f.Size > 0 && f.Object == 0 }

@@ -15,6 +15,10 @@ import (
 type Source struct {
 	VPath    string
 	RealPath string
+	Root     RootID // where the root was last found; zero when not recorded
+	// AcceptEmpty: the user said (source map --accept-empty) that the root
+	// is empty on purpose; the next update takes it as it is.
+	AcceptEmpty bool
 }
 
 // MapSource maps realPath at vp, or re-points an existing mapping (a source
@@ -29,8 +33,11 @@ func (c *Catalog) MapSource(ctx context.Context, vp, realPath string) (string, e
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("map source: %w", err)
 	}
+	// A (re-)mapping forgets the recorded root identity: the user says this
+	// is the source now, wherever it lives; the next update records it.
 	_, err = c.db.ExecContext(ctx, `INSERT INTO sources(vpath, realpath) VALUES(?, ?)
-		ON CONFLICT(vpath) DO UPDATE SET realpath=excluded.realpath`, []byte(vp), []byte(realPath))
+		ON CONFLICT(vpath) DO UPDATE SET realpath=excluded.realpath, fs_id='', fs_path=NULL, mountpoint=0`,
+		[]byte(vp), []byte(realPath))
 	if err != nil {
 		return "", fmt.Errorf("map source: %w", err)
 	}
@@ -55,18 +62,21 @@ func (c *Catalog) UnmapSource(ctx context.Context, vp string) error {
 
 // Sources lists the mappings ordered by virtual path.
 func (c *Catalog) Sources(ctx context.Context) ([]Source, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT vpath, realpath FROM sources ORDER BY vpath`)
+	rows, err := c.db.QueryContext(ctx, `SELECT vpath, realpath, fs_id, fs_path, mountpoint, accept
+		FROM sources ORDER BY vpath`)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	defer rows.Close()
 	var out []Source
 	for rows.Next() {
-		var v, r []byte
-		if err := rows.Scan(&v, &r); err != nil {
+		var v, r, fsPath []byte
+		var s Source
+		if err := rows.Scan(&v, &r, &s.Root.FS, &fsPath, &s.Root.MountPoint, &s.AcceptEmpty); err != nil {
 			return nil, err
 		}
-		out = append(out, Source{string(v), string(r)})
+		s.VPath, s.RealPath, s.Root.Path = string(v), string(r), string(fsPath)
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }

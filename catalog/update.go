@@ -21,20 +21,23 @@ type Updater struct {
 }
 
 var updaterSQL = map[string]string{
-	"files":   `SELECT id, name, type, size, mtime, mode, ino, dev, object, target FROM files WHERE dir=?`,
+	"files":   `SELECT id, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen FROM files WHERE dir=?`,
 	"subdirs": `SELECT id, name, mode, mtime FROM dirs WHERE parent=?`,
 	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime) VALUES(?,?,?,?)
 		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime RETURNING id`,
 	"putObject": `INSERT OR IGNORE INTO objects(hash, size) VALUES(?,?)`,
 	"objectID":  `SELECT id FROM objects WHERE hash=?`,
-	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target)
-		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
+	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
 		size=excluded.size, mtime=excluded.mtime, mode=excluded.mode, ino=excluded.ino,
-		dev=excluded.dev, object=excluded.object, target=excluded.target`,
+		dev=excluded.dev, object=excluded.object, target=excluded.target, ctime=excluded.ctime,
+		btime=excluded.btime, gen=excluded.gen`,
 	"history": `INSERT INTO history(path, type, size, mtime, mode, object, target, until, reason)
 		VALUES(?,?,?,?,?,?,?,?,?)`,
 	"delFile":  `DELETE FROM files WHERE id=?`,
-	"byInode":  `SELECT object FROM files WHERE ino=? AND dev=? AND size=? AND mtime=? AND object IS NOT NULL LIMIT 1`,
+	"byInode": `SELECT id, dir, name, size, mtime, ctime, btime, gen, object FROM files
+		WHERE ino=? AND dev=? AND type=0 AND object IS NOT NULL LIMIT 8`,
+	"dirUp": `SELECT parent, name FROM dirs WHERE id=?`,
 	"hashOf":   `SELECT hash FROM objects WHERE id=?`,
 	"delDir":   `DELETE FROM dirs WHERE id=?`,
 	"setMeta":  `INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)`,
@@ -104,12 +107,14 @@ func (u *Updater) Files(ctx context.Context, dir int64) ([]File, error) {
 	for rows.Next() {
 		f := File{Dir: dir}
 		var name, target []byte
-		var obj sql.NullInt64
+		var obj, ctime, btime, gen sql.NullInt64
 		var ino, dev int64
-		if err := rows.Scan(&f.ID, &name, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target); err != nil {
+		if err := rows.Scan(&f.ID, &name, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target,
+			&ctime, &btime, &gen); err != nil {
 			return nil, err
 		}
 		f.Name, f.Target, f.Ino, f.Dev, f.Object = string(name), string(target), uint64(ino), uint64(dev), obj.Int64
+		f.CTime, f.BTime, f.Gen = identity(ctime, btime, gen)
 		out = append(out, f)
 	}
 	return out, rows.Err()
@@ -173,8 +178,9 @@ func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason s
 			return err
 		}
 	}
+	ctime, btime, gen := identityArgs(f)
 	_, err := u.st["putFile"].ExecContext(ctx, f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
-		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target))
+		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen)
 	if err != nil {
 		return fmt.Errorf("record %q: %w", path, err)
 	}
@@ -204,17 +210,22 @@ func (u *Updater) addHistory(ctx context.Context, f File, path, reason string) e
 }
 
 // DeleteDir removes a directory and everything below it; files become
-// history under their paths (dir's path is path). It returns how many files
-// it removed.
-func (u *Updater) DeleteDir(ctx context.Context, dir int64, path string) (int64, error) {
+// history under their paths (dir's path is path). onFile, when not nil, is
+// told of each removed file (for rename detection). It returns how many
+// files it removed.
+func (u *Updater) DeleteDir(ctx context.Context, dir int64, path string, onFile func(File, string)) (int64, error) {
 	files, err := u.Files(ctx, dir)
 	if err != nil {
 		return 0, err
 	}
 	n := int64(0)
 	for _, f := range files {
-		if err := u.DeleteFile(ctx, f, joinPath(path, f.Name)); err != nil {
+		p := joinPath(path, f.Name)
+		if err := u.DeleteFile(ctx, f, p); err != nil {
 			return n, err
+		}
+		if onFile != nil {
+			onFile(f, p)
 		}
 		n++
 	}
@@ -223,7 +234,7 @@ func (u *Updater) DeleteDir(ctx context.Context, dir int64, path string) (int64,
 		return n, err
 	}
 	for _, d := range subs {
-		m, err := u.DeleteDir(ctx, d.ID, joinPath(path, d.Name))
+		m, err := u.DeleteDir(ctx, d.ID, joinPath(path, d.Name), onFile)
 		n += m
 		if err != nil {
 			return n, err
@@ -240,15 +251,90 @@ func (u *Updater) CountFiles(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// ByInode finds the object of a file with the same inode, device, size and
-// mtime: a hard link or a renamed file, whose content need not be read.
-func (u *Updater) ByInode(ctx context.Context, ino, dev uint64, size, mtime int64) (int64, bool, error) {
-	var ref int64
-	err := u.st["byInode"].QueryRowContext(ctx, int64(ino), int64(dev), size, mtime).Scan(&ref)
-	if err == sql.ErrNoRows {
-		return 0, false, nil
+// InodeRow is a hashed file row found by its inode, with its virtual path.
+type InodeRow struct {
+	File
+	Path string
+}
+
+// ByInode returns (a few of) the hashed regular files recorded with this
+// inode and device. The caller decides whether the identity is certain:
+// inode numbers alone identify nothing (filesystems reuse them at once).
+func (u *Updater) ByInode(ctx context.Context, ino, dev uint64) ([]InodeRow, error) {
+	rows, err := u.st["byInode"].QueryContext(ctx, int64(ino), int64(dev))
+	if err != nil {
+		return nil, err
 	}
-	return ref, err == nil, err
+	var out []InodeRow
+	for rows.Next() {
+		r := InodeRow{File: File{Ino: ino, Dev: dev}}
+		var name []byte
+		var ctime, btime, gen sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.Dir, &name, &r.Size, &r.MTime, &ctime, &btime, &gen, &r.Object); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Name = string(name)
+		r.CTime, r.BTime, r.Gen = identity(ctime, btime, gen)
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		dir, err := u.dirPath(ctx, out[i].Dir)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Path = joinPath(dir, out[i].Name)
+	}
+	return out, nil
+}
+
+// dirPath returns the virtual path of directory id.
+func (u *Updater) dirPath(ctx context.Context, id int64) (string, error) {
+	var names []string
+	for id != RootDir && id != 0 {
+		var name []byte
+		if err := u.st["dirUp"].QueryRowContext(ctx, id).Scan(&id, &name); err != nil {
+			return "", fmt.Errorf("path of directory: %w", err)
+		}
+		names = append(names, string(name))
+	}
+	p := "/"
+	for i := len(names) - 1; i >= 0; i-- {
+		p = joinPath(p, names[i])
+	}
+	return p, nil
+}
+
+// identity decodes the nullable identity columns.
+func identity(ctime, btime, gen sql.NullInt64) (int64, int64, int64) {
+	c, b, g := CTimeLegacy, int64(0), int64(-1)
+	if ctime.Valid {
+		c = ctime.Int64
+	}
+	if btime.Valid {
+		b = btime.Int64
+	}
+	if gen.Valid {
+		g = gen.Int64
+	}
+	return c, b, g
+}
+
+func identityArgs(f File) (ctime, btime, gen any) {
+	if f.CTime != CTimeLegacy {
+		ctime = f.CTime
+	}
+	if f.BTime != 0 {
+		btime = f.BTime
+	}
+	if f.Gen >= 0 {
+		gen = f.Gen
+	}
+	return
 }
 
 // HashOf returns the ID of the object with row id ref.

@@ -3,8 +3,10 @@ package scan
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"dsb/catalog"
+	"dsb/objects"
 	"dsb/vpath"
 )
 
@@ -67,10 +69,9 @@ func (co *coordinator) deleteUnseen(ctx context.Context, j dirJob, files []catal
 		if keepFiles[f.Name] {
 			continue
 		}
-		if f.Type == catalog.Regular && f.Object != 0 {
-			co.deleted[f.Ino] = deletedFile{f.Dev, f.Size, f.MTime, f.Object}
-		}
-		if err := co.upd.DeleteFile(ctx, f, vpath.Join(j.vpath, f.Name)); err != nil {
+		p := vpath.Join(j.vpath, f.Name)
+		co.gone(f, p)
+		if err := co.upd.DeleteFile(ctx, f, p); err != nil {
 			return err
 		}
 		co.res.Deleted++
@@ -80,7 +81,7 @@ func (co *coordinator) deleteUnseen(ctx context.Context, j dirJob, files []catal
 		if keepDirs[d.Name] {
 			continue
 		}
-		n, err := co.upd.DeleteDir(ctx, d.ID, vpath.Join(j.vpath, d.Name))
+		n, err := co.upd.DeleteDir(ctx, d.ID, vpath.Join(j.vpath, d.Name), co.gone)
 		if err != nil {
 			return err
 		}
@@ -122,35 +123,72 @@ func (co *coordinator) symlink(ctx context.Context, j dirJob, e *entry, old *cat
 	}
 	co.dirty = true
 	f := catalog.File{Dir: j.id, Name: e.name, Type: catalog.Symlink, Size: e.size, MTime: e.mtime,
-		Mode: e.mode, Ino: e.ino, Dev: e.dev, Target: e.target}
+		Mode: e.mode, Ino: e.ino, Dev: e.dev, Target: e.target, CTime: e.ctime, BTime: e.btime, Gen: -1}
 	return co.upd.PutFile(ctx, f, old, path, "changed")
 }
 
 // file decides what to do with a regular file: nothing, record it without
-// reading (empty, renamed, hard-linked), or queue it for hashing.
+// reading (empty, renamed with a certain identity, another link of an inode
+// read in this run), or queue it for hashing.
 func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalog.File, path string) error {
-	f := catalog.File{Dir: j.id, Name: e.name, Type: catalog.Regular, Size: e.size, MTime: e.mtime,
-		Mode: e.mode, Ino: e.ino, Dev: e.dev}
-	if old != nil && old.Type == catalog.Regular && old.Size == e.size && old.MTime == e.mtime &&
-		old.Ino == e.ino && !old.NeedsHash() {
+	f := fileRow(j.id, e)
+	if e.mtimeClamped {
+		co.notice(path, fmt.Errorf("mtime is outside 1677-2262; recorded (and restored) as %s",
+			time.Unix(0, e.mtime).UTC().Format(time.RFC3339)))
+	}
+	if old != nil && old.Type == catalog.Regular && !old.NeedsHash() && unchanged(old, e) {
 		return co.unchanged(ctx, j, e, old, f, path)
+	}
+	if old != nil && old.Type == catalog.Regular && old.Object != 0 && (old.Ino != e.ino || old.Dev != e.dev) {
+		// The path holds another inode now: its old one left this path.
+		co.vacated[devIno{old.Dev, old.Ino}] = gone{*old, path}
 	}
 	co.dirty = true
 	if e.size == 0 {
 		co.res.Empty++
 		co.count(old)
+		co.change(old, path)
 		return co.upd.PutFile(ctx, f, old, path, "changed")
 	}
-	if ref, ok, err := co.renamed(ctx, e); err != nil || ok {
+	if ref, from, ok, err := co.sameInode(ctx, e, path); err != nil || ok {
 		if err != nil {
 			return err
 		}
 		co.res.Renamed++
+		co.changef("renamed", path, from)
 		f.Object = ref
 		return co.upd.PutFile(ctx, f, old, path, "changed")
 	}
-	co.enqueue(hashJob{dir: j.id, vpath: path, e: *e, old: old})
+	h := hashJob{dir: j.id, vpath: path, e: *e, old: old}
+	if ref, wait := co.links.join(h); ref != 0 {
+		co.count(old)
+		co.changef("linked", path, "")
+		f.Object = ref
+		return co.upd.PutFile(ctx, f, old, path, "changed")
+	} else if wait {
+		return nil // recorded when the link being read is hashed
+	}
+	co.enqueue(h)
 	return nil
+}
+
+// unchanged reports whether a recorded file is still what was hashed: the
+// same size, mtime, inode, ctime (which no user call can set back) and
+// birth time where known. A row from schema 1 has no ctime: it is trusted
+// on the rest once, as schema 1 did, and gets its ctime now.
+func unchanged(old *catalog.File, e *entry) bool {
+	if old.Size != e.size || old.MTime != e.mtime || old.Ino != e.ino {
+		return false
+	}
+	if old.CTime != catalog.CTimeLegacy && old.CTime != e.ctime {
+		return false
+	}
+	return old.BTime == 0 || e.btime == 0 || old.BTime == e.btime
+}
+
+func fileRow(dir int64, e *entry) catalog.File {
+	return catalog.File{Dir: dir, Name: e.name, Type: catalog.Regular, Size: e.size, MTime: e.mtime,
+		Mode: e.mode, Ino: e.ino, Dev: e.dev, CTime: e.ctime, BTime: e.btime, Gen: e.gen}
 }
 
 func (co *coordinator) unchanged(ctx context.Context, j dirJob, e *entry, old *catalog.File, f catalog.File, path string) error {
@@ -163,25 +201,16 @@ func (co *coordinator) unchanged(ctx context.Context, j dirJob, e *entry, old *c
 		return nil
 	}
 	co.res.Unchanged++
-	if old.Mode != e.mode || old.Dev != e.dev {
+	co.links.known(e, old.Object)
+	if f.Gen < 0 {
+		f.Gen = old.Gen
+	}
+	if old.Mode != e.mode || old.Dev != e.dev || old.CTime != e.ctime || old.BTime != e.btime {
 		f.Object = old.Object
 		co.dirty = true
 		return co.upd.PutFile(ctx, f, nil, path, "")
 	}
 	return nil
-}
-
-// renamed finds the content of a file with the same inode, device, size and
-// mtime: deleted earlier in this run (a rename) or still in the catalog (a
-// hard link, or a rename whose old name is scanned later).
-func (co *coordinator) renamed(ctx context.Context, e *entry) (int64, bool, error) {
-	if d, ok := co.deleted[e.ino]; ok && d.dev == e.dev && d.size == e.size && d.mtime == e.mtime {
-		return d.object, true, nil
-	}
-	if co.fresh {
-		return 0, false, nil
-	}
-	return co.upd.ByInode(ctx, e.ino, e.dev, e.size, e.mtime)
 }
 
 func (co *coordinator) enqueue(h hashJob) {
@@ -199,11 +228,13 @@ func (co *coordinator) count(old *catalog.File) {
 	}
 }
 
-// applyHash records a hashed file.
+// applyHash records a hashed file, and the other links of its inode that
+// waited for it.
 func (co *coordinator) applyHash(ctx context.Context, r hashResult) error {
 	j := r.job
 	if r.err != nil {
 		co.problem(j.vpath, fmt.Errorf("not recorded: %w", r.err))
+		co.requeue(co.links.failed(&j.e))
 		return nil
 	}
 	co.res.BytesHashed += r.st.size
@@ -213,24 +244,54 @@ func (co *coordinator) applyHash(ctx context.Context, r hashResult) error {
 	if err != nil {
 		return err
 	}
-	f := catalog.File{Dir: j.dir, Name: j.e.name, Type: catalog.Regular, Size: r.st.size, MTime: r.st.mtime,
-		Mode: r.st.mode, Ino: r.st.ino, Dev: r.st.dev, Object: ref}
+	if err := co.recordHashed(ctx, j, &r.st, ref, r.id); err != nil {
+		return err
+	}
+	same, other := co.links.done(&j.e, &r.st, ref)
+	co.requeue(other)
+	for _, w := range same {
+		co.count(w.old)
+		co.changef("linked", w.vpath, "")
+		f := fileRow(w.dir, &w.e)
+		f.Object, f.Gen = ref, r.st.gen
+		if err := co.upd.PutFile(ctx, f, w.old, w.vpath, "changed"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (co *coordinator) recordHashed(ctx context.Context, j hashJob, st *entry, ref int64, id objects.ID) error {
+	f := fileRow(j.dir, st)
+	f.Name, f.Object = j.e.name, ref
 	reason := "changed"
 	if j.check {
-		if ref == j.old.Object && r.st.mtime == j.old.MTime {
+		if ref == j.old.Object && st.mtime == j.old.MTime {
 			co.res.Unchanged++
+			if j.old.CTime != st.ctime || j.old.Gen != st.gen || j.old.BTime != st.btime {
+				co.dirty = true
+				return co.upd.PutFile(ctx, f, nil, j.vpath, "")
+			}
 			return nil
 		}
-		if ref != j.old.Object && r.st.size == j.old.Size && r.st.mtime == j.old.MTime {
+		if ref != j.old.Object && st.size == j.old.Size && st.mtime == j.old.MTime {
 			holders, err := co.upd.Holders(ctx, j.old.Object)
 			if err != nil {
 				return err
 			}
-			co.res.BitRot = append(co.res.BitRot, BitRot{Path: j.vpath, Old: j.oldID, New: r.id, Holders: holders})
+			co.res.BitRot = append(co.res.BitRot, BitRot{Path: j.vpath, Old: j.oldID, New: id, Holders: holders})
 			reason = "bitrot"
 		}
 	}
 	co.count(j.old)
+	co.change(j.old, j.vpath)
 	co.dirty = true
 	return co.upd.PutFile(ctx, f, j.old, j.vpath, reason)
+}
+
+// requeue queues waiting links again, each to be read on its own.
+func (co *coordinator) requeue(jobs []hashJob) {
+	for _, h := range jobs {
+		co.enqueue(h)
+	}
 }

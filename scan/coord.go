@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -23,20 +24,15 @@ type coordinator struct {
 	start    time.Time
 	stack    []dirJob // directories to list, depth first
 	hashQ    queue[hashJob]
-	deleted  map[uint64]deletedFile // by inode: files deleted in this run, for rename detection
-	fresh    bool                   // the catalog had no files: skip inode look-ups
+	vacated  map[devIno]gone // rows whose path lost their inode in this run: rename detection
+	links    linkGroups      // inodes with several links: one read each
+	fresh    bool            // the catalog had no files: skip inode look-ups
 	dirty    bool                   // writes since the last commit
 	lastSave time.Time
 }
 
-type deletedFile struct {
-	dev         uint64
-	size, mtime int64
-	object      int64
-}
-
 func newCoordinator(upd *catalog.Updater, t *tree, opt Options) *coordinator {
-	return &coordinator{upd: upd, tree: t, opt: opt, deleted: map[uint64]deletedFile{}}
+	return &coordinator{upd: upd, tree: t, opt: opt, vacated: map[devIno]gone{}, links: linkGroups{}}
 }
 
 func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
@@ -148,8 +144,33 @@ func (co *coordinator) report() {
 
 func (co *coordinator) problem(path string, err error) {
 	co.res.Errors++
+	if errors.Is(err, ErrOffline) {
+		co.res.Offline++
+	}
 	if co.opt.Problem != nil {
 		co.opt.Problem(Problem{Path: path, Err: err})
+	}
+}
+
+// notice tells of something worth knowing that is not a failure.
+func (co *coordinator) notice(path string, err error) {
+	if co.opt.Notice != nil {
+		co.opt.Notice(Problem{Path: path, Err: err})
+	}
+}
+
+// change tells of a file read because it is new or changed.
+func (co *coordinator) change(old *catalog.File, path string) {
+	if old == nil {
+		co.changef("new", path, "")
+	} else {
+		co.changef("changed", path, "")
+	}
+}
+
+func (co *coordinator) changef(kind, path, from string) {
+	if co.opt.Change != nil {
+		co.opt.Change(Change{Kind: kind, Path: path, From: from})
 	}
 }
 

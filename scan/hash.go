@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -42,24 +43,58 @@ func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- ha
 	}
 }
 
+// errRacy means the file's times lie within one timestamp tick of the read:
+// a write during the read could have left them unchanged, so the read is
+// repeated once the tick has passed.
+var errRacy = errors.New("modified too recently to trust its times")
+
 func hashRetry(ctx context.Context, e entry, retries int, buf []byte) (objects.ID, entry, error) {
-	for try := 0; ; try++ {
+	for try, racy := 0, 0; ; {
 		id, st, err := hashFile(ctx, e, buf)
-		if !errors.Is(err, errChanged) || try >= retries {
-			if errors.Is(err, errChanged) {
+		var wait racyWait
+		if errors.As(err, &wait) && racy < 2*retries {
+			racy++
+			if sleepCtx(ctx, wait.d) != nil {
+				return id, st, ctx.Err()
+			}
+			continue
+		}
+		if !errors.Is(err, errChanged) && !errors.Is(err, errRacy) || try >= retries {
+			if errors.Is(err, errChanged) || errors.Is(err, errRacy) {
 				err = fmt.Errorf("%s %w %d times; left as it was, run update again later", e.real, errChanged, try+1)
 			}
 			return id, st, err
 		}
+		try++
+	}
+}
+
+// racyWait is errRacy with how long to wait before the next read.
+type racyWait struct{ d time.Duration }
+
+func (racyWait) Error() string        { return errRacy.Error() }
+func (racyWait) Is(target error) bool { return target == errRacy }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
 // hashFile reads the file once, sequentially, and returns its SHA-256 with
 // the stat taken before the read. If size, mtime or ctime differ after the
 // read, or fewer or more bytes than the size were read, the content is not
-// trusted and errChanged is returned. It works on a raw descriptor: an
-// *os.File would register every file with the network poller, which costs
-// several system calls per file for nothing.
+// trusted and errChanged is returned. If the times are within one tick of
+// the read (see racy), a racyWait is returned: same-tick writes are
+// invisible in the times, so only a read that starts a tick after the last
+// change is trusted. It works on a raw descriptor: an *os.File would
+// register every file with the network poller, which costs several system
+// calls per file for nothing.
 func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, error) {
 	var id objects.ID
 	// O_NONBLOCK: a file replaced by a FIFO since the walk must not hang
@@ -73,14 +108,15 @@ func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, erro
 		return id, e, &os.PathError{Op: "open", Path: e.real, Err: err}
 	}
 	defer unix.Close(fd)
-	var before, after unix.Stat_t
-	if err := unix.Fstat(fd, &before); err != nil {
+	start := time.Now().UnixNano()
+	before, after := e, e
+	if err := fstatEntry(fd, &before); err != nil {
 		return id, e, err
 	}
-	if before.Mode&unix.S_IFMT != unix.S_IFREG {
+	if before.rawMode&unix.S_IFMT != unix.S_IFREG {
 		return id, e, fmt.Errorf("%s is no longer a regular file: %w", e.real, errChanged)
 	}
-	if before.Size > int64(len(buf)) {
+	if before.size > int64(len(buf)) {
 		_ = unix.Fadvise(fd, 0, 0, unix.FADV_SEQUENTIAL)
 	}
 	h := sha256.New()
@@ -105,16 +141,45 @@ func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, erro
 		h.Write(buf[:m])
 		n += int64(m)
 	}
-	if err := unix.Fstat(fd, &after); err != nil {
+	if err := fstatEntry(fd, &after); err != nil {
 		return id, e, err
 	}
-	if n != before.Size || before.Size != after.Size || before.Mtim != after.Mtim || before.Ctim != after.Ctim {
+	if n != before.size || !sameStat(&before, &after) {
 		return id, e, errChanged
 	}
+	if d := racy(classOf(fd, before.dev), &before, start, time.Now().UnixNano()); d > 0 {
+		return id, e, racyWait{d}
+	}
+	before.gen = generation(fd)
 	h.Sum(id[:0])
-	st := e
-	fillStat(&st, &before)
-	return id, st, nil
+	return id, before, nil
+}
+
+// sameStat compares what a write changes.
+func sameStat(a, b *entry) bool {
+	return a.size == b.size && a.mtime == b.mtime && a.ctime == b.ctime && a.ino == b.ino && a.dev == b.dev
+}
+
+// racy returns how long to wait before a read of the file can be trusted,
+// or 0 when this read (from start to end, wall-clock ns) can be: when a
+// write during it must have moved mtime or (where trusted) ctime. A write
+// stamps the coarse "now"; it leaves a time unchanged only if that time was
+// already within one tick of the read. Times far in the future are not
+// racy: a write would set them back to now.
+func racy(c fsClass, st *entry, start, end int64) time.Duration {
+	near := func(t int64) bool { return t > start-c.tick && t < end+c.tick }
+	if !near(st.mtime) || c.ctimeTrusted && !near(st.ctime) {
+		return 0
+	}
+	last := st.mtime
+	if c.ctimeTrusted && st.ctime > last {
+		last = st.ctime
+	}
+	d := time.Duration(last + c.tick - time.Now().UnixNano())
+	if d <= 0 {
+		d = time.Millisecond // the tick has passed since: read again now
+	}
+	return d
 }
 
 // testHookRead, when set by a test, runs after every read of a file being

@@ -21,6 +21,15 @@ type Options struct {
 	// Problem, when set, is called once for each file or directory that
 	// could not be read (and so kept its old catalog rows).
 	Problem func(Problem)
+	// Notice, when set, is told of things that are not failures (a time
+	// clamped to the representable range, a source without stable file
+	// identity).
+	Notice func(Problem)
+	// Info, when set, is told of facts worth a line under -v.
+	Info func(string)
+	// Change, when set, is told of each file recorded as new, changed,
+	// renamed, linked or deleted (for `update -v`).
+	Change func(Change)
 	// CommitEvery bounds how much work an interruption can lose.
 	CommitEvery time.Duration
 	// HashRetries is how often a file that changes while it is read is
@@ -45,6 +54,14 @@ type Problem struct {
 	Err  error
 }
 
+// Change is one file the scan recorded differently. Kind is "new" or
+// "changed" (its content was read), "renamed" (taken without reading from
+// From, a path whose identical inode moved), "linked" (another link of an
+// inode read in this run), or "deleted".
+type Change struct {
+	Kind, Path, From string
+}
+
 // BitRot is a file whose content changed while its size and mtime did not.
 type BitRot struct {
 	Path    string
@@ -58,7 +75,8 @@ type Result struct {
 	New, Changed, Renamed, Deleted, Unchanged int64
 	Symlinks, Dirs, Empty                     int64
 	Skipped                                   int64 // FIFOs, sockets, devices
-	Errors                                    int64
+	Errors                                    int64 // Offline included
+	Offline                                   int64 // sources offline (see ErrOffline)
 	BytesHashed                               int64
 	Elapsed                                   time.Duration
 	BitRot                                    []BitRot
@@ -95,6 +113,10 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 		return Result{}, err
 	}
 	t := newTree(sources, settings)
+	if err := checkRoots(ctx, upd, t, sources, settings, opt.Info); err != nil {
+		_ = upd.Finish(ctx)
+		return Result{}, err
+	}
 	co := newCoordinator(upd, t, opt)
 	res, err := co.run(ctx, dirJob{id: catalog.RootDir, vpath: "/", eff: rootEff})
 	if ferr := upd.Finish(ctx); err == nil && ferr != nil {

@@ -37,15 +37,21 @@ type dirJob struct {
 // entry is one name of a listed directory, with its lstat (or stat, for a
 // followed symlink).
 type entry struct {
-	name   string
-	kind   entryKind
-	size   int64
-	mtime  int64
-	ctime  int64
-	mode   uint32
-	ino    uint64
-	dev    uint64
-	target string
+	name         string
+	kind         entryKind
+	size         int64
+	mtime        int64
+	ctime        int64
+	btime        int64 // birth time; 0 where the filesystem has none
+	gen          int64 // inode generation; -1 unknown (only the hasher reads it)
+	mode         uint32
+	rawMode      uint32 // st_mode as the kernel gives it
+	nlink        uint32
+	mtimeClamped bool // mtime outside 1677–2262: stored clamped, with a warning
+	genRead      bool // gen was asked for (see coordinator.genOf)
+	ino          uint64
+	dev          uint64
+	target       string
 	real   string
 	follow bool // a followed symlink: open it without O_NOFOLLOW
 	eff    vpath.Effective
@@ -125,8 +131,12 @@ func virtualEntry(t *tree, j dirJob, name string) (entry, bool) {
 	if e.real == "" {
 		return e, true
 	}
-	var st unix.Stat_t
-	if err := unix.Stat(e.real, &st); err != nil {
+	if reason, off := t.offline[child]; off {
+		e.kind, e.err = kindError, offlineError{vpath: child, real: e.real, reason: reason}
+		return e, true
+	}
+	var st entry
+	if err := lstatAt(unix.AT_FDCWD, e.real, true, &st); err != nil {
 		if _, mount := t.mounts[child]; mount || !errors.Is(err, unix.ENOENT) {
 			e.kind, e.err = kindError, fmt.Errorf("source %s is not available: %w (attach it, or `dsb source set %s --lock`)", e.real, err, child)
 			return e, true
@@ -134,32 +144,37 @@ func virtualEntry(t *tree, j dirJob, name string) (entry, bool) {
 		e.real = "" // an ancestor of a mount point that the parent lacks
 		return e, true
 	}
-	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+	if st.rawMode&unix.S_IFMT != unix.S_IFDIR {
 		e.kind, e.err = kindError, fmt.Errorf("source %s is not a directory", e.real)
 		return e, true
 	}
-	fillStat(&e, &st)
+	copyStat(&e, &st)
 	return e, true
+}
+
+// copyStat copies the stat fields of src into e.
+func copyStat(e, src *entry) {
+	e.size, e.mtime, e.ctime, e.btime = src.size, src.mtime, src.ctime, src.btime
+	e.mode, e.rawMode, e.nlink, e.mtimeClamped = src.mode, src.rawMode, src.nlink, src.mtimeClamped
+	e.ino, e.dev = src.ino, src.dev
 }
 
 func realEntry(t *tree, j dirJob, dirfd int, name string) (entry, bool) {
 	child := vpath.Join(j.vpath, name)
-	e := entry{name: name, real: j.real + "/" + name}
-	var st unix.Stat_t
-	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+	e := entry{name: name, real: j.real + "/" + name, gen: -1}
+	if err := lstatAt(dirfd, name, false, &e); err != nil {
 		if errors.Is(err, unix.ENOENT) {
 			return e, false // vanished since readdir
 		}
 		e.kind, e.err = kindError, fmt.Errorf("lstat %s: %w", e.real, err)
 		return e, true
 	}
-	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
-		if !followLink(j, dirfd, &e, &st) {
+	if e.rawMode&unix.S_IFMT == unix.S_IFLNK {
+		if !followLink(j, dirfd, &e) {
 			return e, true
 		}
 	}
-	fillStat(&e, &st)
-	switch st.Mode & unix.S_IFMT {
+	switch e.rawMode & unix.S_IFMT {
 	case unix.S_IFDIR:
 		e.kind = kindDir
 	case unix.S_IFREG:
@@ -180,10 +195,10 @@ func realEntry(t *tree, j dirJob, dirfd int, name string) (entry, bool) {
 	return e, !eff.Hide
 }
 
-// followLink handles a symlink entry. It returns true when st now holds the
+// followLink handles a symlink entry. It returns true when e now holds the
 // target's stat (follow-symlinks is on and the target is usable), false when
 // e is complete as a symlink (or an error).
-func followLink(j dirJob, dirfd int, e *entry, st *unix.Stat_t) bool {
+func followLink(j dirJob, dirfd int, e *entry) bool {
 	target, err := readlinkat(dirfd, e.name)
 	if err != nil {
 		e.kind, e.err = kindError, fmt.Errorf("readlink %s: %w", e.real, err)
@@ -191,26 +206,25 @@ func followLink(j dirJob, dirfd int, e *entry, st *unix.Stat_t) bool {
 	}
 	e.target = target
 	if j.eff.Follow {
-		var tst unix.Stat_t
-		if err := unix.Fstatat(dirfd, e.name, &tst, 0); err == nil {
-			if tst.Mode&unix.S_IFMT == unix.S_IFDIR && isLoop(j.ancestors, &tst) {
+		var tst entry
+		if err := lstatAt(dirfd, e.name, true, &tst); err == nil {
+			if tst.rawMode&unix.S_IFMT == unix.S_IFDIR && isLoop(j.ancestors, &tst) {
 				e.kind, e.err = kindError, fmt.Errorf("symlink loop at %s (not followed)", e.real)
 				return false
 			}
-			*st = tst
+			copyStat(e, &tst)
 			e.follow = true
 			return true
 		}
 		// A dangling link is recorded as a link.
 	}
-	fillStat(e, st)
 	e.kind = kindSymlink
 	return false
 }
 
-func isLoop(ancestors []devIno, st *unix.Stat_t) bool {
+func isLoop(ancestors []devIno, st *entry) bool {
 	for _, a := range ancestors {
-		if a.dev == uint64(st.Dev) && a.ino == uint64(st.Ino) {
+		if a.dev == st.dev && a.ino == st.ino {
 			return true
 		}
 	}
@@ -228,15 +242,6 @@ func readlinkat(dirfd int, name string) (string, error) {
 			return string(buf[:n]), nil
 		}
 	}
-}
-
-func fillStat(e *entry, st *unix.Stat_t) {
-	e.size = st.Size
-	e.mtime = st.Mtim.Sec*1e9 + st.Mtim.Nsec
-	e.ctime = st.Ctim.Sec*1e9 + st.Ctim.Nsec
-	e.mode = uint32(goMode(st.Mode))
-	e.ino = st.Ino
-	e.dev = st.Dev
 }
 
 // goMode converts a Unix st_mode to an fs.FileMode, as os.Lstat does.

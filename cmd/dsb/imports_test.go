@@ -16,7 +16,7 @@ var allowedImports = map[string][]string{
 	"dsb/disks":           {"dsb/objects"},
 	"dsb/catalog":         {"dsb/migrations", "dsb/objects", "dsb/vpath"},
 	"dsb/planner":         {"dsb/objects"},
-	"dsb/scan":            {"dsb/catalog", "dsb/objects", "dsb/vpath"},
+	"dsb/scan":            {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/vpath"},
 	"dsb/pool":            {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/vpath"},
 	"dsb/restore":         {"dsb/catalog", "dsb/objects", "dsb/vpath"},
 	"dsb/verify":          {"dsb/catalog", "dsb/disks", "dsb/objects"},

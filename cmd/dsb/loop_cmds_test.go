@@ -18,6 +18,8 @@ func init() {
 // btrfs, vfat) of SIZE bytes mounted at DIR, destroyed when the script ends.
 // loopfs umount DIR / loopfs mount DIR / loopfs remount DIR OPTS: unplug,
 // plug back in, or change the options of one made earlier in this script.
+// loopfs rot DIR FILE: flip bytes of FILE beneath the filesystem (bit rot:
+// size, times and inode unchanged).
 // Scripts that use it start with [root].
 func cmdLoopfs(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
@@ -25,7 +27,7 @@ func cmdLoopfs(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	key := "loopfs:" + ts.MkAbs(args[1])
 	switch args[0] {
-	case "umount", "mount", "remount":
+	case "umount", "mount", "remount", "rot":
 		v, ok := loopMounts.Load(key)
 		if !ok {
 			ts.Fatalf("no loopfs at %s", args[1])
@@ -37,6 +39,11 @@ func cmdLoopfs(ts *testscript.TestScript, neg bool, args []string) {
 			err = fs.Unmount()
 		case "mount":
 			err = fs.Mount()
+		case "rot":
+			if len(args) != 3 {
+				ts.Fatalf("usage: loopfs rot DIR FILE")
+			}
+			err = fs.Rot(ts.MkAbs(args[2]))
 		default:
 			if len(args) != 3 {
 				ts.Fatalf("usage: loopfs remount DIR OPTS")

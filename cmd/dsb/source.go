@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
+	"dsb/scan"
 	"dsb/vpath"
 )
 
@@ -68,13 +69,21 @@ func (a *app) sourceList(cmd *cobra.Command) error {
 }
 
 func newSourceMapCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var acceptEmpty bool
+	cmd := &cobra.Command{
 		Use:   "map VPATH DIR",
 		Short: "Map a real directory at a virtual path (or re-point an existing mapping)",
 		Long: `Map a real directory at a virtual path. Mappings may nest. Mapping a virtual
 path again re-points it: a source moved to another mount point keeps its
-virtual paths, so nothing is hashed again.`,
-		Example: "  dsb source map /photos /media/photos/DCIM\n  dsb source map /videos/archive /mnt/old-videos",
+virtual paths, so nothing is hashed again.
+
+dsb records where the root is (its filesystem, and whether it is a mount
+point). If update later finds it on another filesystem, no longer a mount
+point, or empty while the catalog holds files under it (an unplugged drive
+leaves its bare mount point), the source is offline: its entries are kept
+and update exits 3. Mapping it again accepts the new place; --accept-empty
+accepts that it was emptied on purpose.`,
+		Example: "  dsb source map /photos /media/photos/DCIM\n  dsb source map /videos/archive /mnt/old-videos\n  dsb source map /scratch /data/scratch --accept-empty   # emptied on purpose",
 		Args:    argsRange(2, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vp, err := vpath.Clean(args[0])
@@ -100,7 +109,7 @@ virtual paths, so nothing is hashed again.`,
 				return err
 			}
 			defer cat.Close()
-			prev, err := cat.MapSource(cmd.Context(), vp, real)
+			prev, err := scan.MapSource(cmd.Context(), cat, vp, real, acceptEmpty)
 			if err != nil {
 				return err
 			}
@@ -112,8 +121,9 @@ virtual paths, so nothing is hashed again.`,
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&acceptEmpty, "accept-empty", false, "the directory is empty on purpose: the next update deletes its files from the catalog instead of calling the source offline")
+	return cmd
 }
-
 func newSourceUnmapCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:     "unmap VPATH",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,10 +15,15 @@ func newUpdateCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Scan the sources and hash new and changed files",
-		Long: `Scan every source into the catalog. Files whose size, mtime and inode are
-unchanged are not read; new and changed files are hashed in parallel. Safe to
-interrupt at any moment (Ctrl-C, kill -9): the next run continues where this
-one stopped. Run it from cron or a systemd timer.`,
+		Long: `Scan every source into the catalog. Files whose size, mtime, ctime, inode and
+birth time are unchanged are not read; new and changed files are hashed in
+parallel. Safe to interrupt at any moment (Ctrl-C, kill -9): the next run
+continues where this one stopped. Run it from cron or a systemd timer.
+
+A source whose root is missing, on another filesystem than recorded, no
+longer a mount point, or empty while the catalog holds files under it is
+offline: its entries are kept and update exits 3. -v lists every file
+recorded as new, changed, renamed, linked or deleted.`,
 		Example: "  dsb update\n  dsb update --jobs 4\n  dsb update --paranoid   # re-read everything, report silent changes",
 		Args:    argsRange(0, 0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -32,14 +38,30 @@ one stopped. Run it from cron or a systemd timer.`,
 					fmt.Sprintf("%d files, %d hashed", p.Files, p.Hashed))
 			}
 			opt.Problem = func(p scan.Problem) {
-				a.warnf("%s: %v", quotePath(p.Path), p.Err)
+				if errors.Is(p.Err, scan.ErrOffline) {
+					a.warnf("%v", p.Err) // names the source already
+				} else {
+					a.warnf("%s: %v", quotePath(p.Path), p.Err)
+				}
 				a.logf("problem %s: %v", quotePath(p.Path), p.Err)
+			}
+			opt.Notice = func(p scan.Problem) {
+				a.warnf("%s: %v", quotePath(p.Path), p.Err)
+				a.logf("notice %s: %v", quotePath(p.Path), p.Err)
+			}
+			if a.verbose {
+				opt.Change = a.printChange
+				opt.Info = func(s string) { a.warnf("%s", s) }
 			}
 			res, err := scan.Run(cmd.Context(), cat, opt)
 			bar.finish()
 			a.updateSummary(res)
 			if err != nil {
 				return err
+			}
+			if res.Offline > 0 {
+				return partialError{fmt.Sprintf("update finished with %d offline sources and %d unreadable files or directories (listed above); their earlier catalog entries are kept",
+					res.Offline, res.Errors-res.Offline)}
 			}
 			if res.Errors > 0 {
 				return partialError{fmt.Sprintf("update finished with %d unreadable files or directories (listed above); their earlier catalog entries are kept", res.Errors)}
@@ -56,12 +78,12 @@ one stopped. Run it from cron or a systemd timer.`,
 
 func (a *app) updateSummary(r scan.Result) {
 	for _, b := range r.BitRot {
-		holders := "no disk holds the previous version"
+		holders := "it is on no disk: unless you have another copy, it is lost"
 		if len(b.Holders) > 0 {
-			holders = fmt.Sprintf("the previous version is on disk(s) %v", b.Holders)
+			holders = fmt.Sprintf("it is on disk(s) %v", b.Holders)
 		}
 		a.logf("bitrot %s: was %s, now %s; %s", quotePath(b.Path), b.Old, b.New, holders)
-		a.warnf("%s: content changed but size and mtime did not (source bit rot?): was %s, now %s; %s; the previous version is kept as history",
+		a.warnf("%s: content changed while size, mtime and ctime did not (bit rot on the source?): was %s, now %s; the previous version is kept as history (dsb restore --at), %s",
 			quotePath(b.Path), b.Old.Short(), b.New.Short(), holders)
 		if a.json {
 			m := map[string]any{"old_sha256": b.Old.String(), "new_sha256": b.New.String(), "disks": nonNil(b.Holders)}
@@ -83,6 +105,24 @@ func (a *app) updateSummary(r scan.Result) {
 	a.printf("        %d directories, %d symlinks, %d empty files, %d skipped (FIFOs, sockets, devices)\n",
 		r.Dirs, r.Symlinks, r.Empty, r.Skipped)
 	a.printf("        hashed %s in %s (%s)\n", bytesStr(r.BytesHashed), r.Elapsed.Round(1e6), rateStr(r.BytesHashed, r.Elapsed))
+}
+
+// printChange prints one recorded change (update -v).
+func (a *app) printChange(c scan.Change) {
+	if a.json {
+		m := map[string]any{"kind": c.Kind}
+		pathFields(m, "path", c.Path)
+		if c.From != "" {
+			pathFields(m, "from", c.From)
+		}
+		a.emit("change", m)
+		return
+	}
+	if c.From != "" {
+		a.printf("%-8s %s (from %s)\n", c.Kind, quotePath(c.Path), quotePath(c.From))
+		return
+	}
+	a.printf("%-8s %s\n", c.Kind, quotePath(c.Path))
 }
 
 func nonNil(s []string) []string {

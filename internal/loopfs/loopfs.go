@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // FS is one mounted image.
@@ -15,7 +18,8 @@ type FS struct {
 	Type  string // ext4, exfat, xfs, btrfs, vfat
 	Image string // the image file
 	Dir   string // where it is mounted
-	Dev   string // the loop device
+	Dev   string // the loop device while mounted
+	last  string // the loop device it had last
 }
 
 // ErrUnavailable means this machine cannot make the filesystem (not root,
@@ -96,12 +100,18 @@ func Make(fstype string, size int64, workdir, dir string) (*FS, error) {
 }
 
 // Mount attaches the image and mounts it at Dir (again, after Unmount).
+// It takes the loop device it had before when that is free, so the
+// filesystem keeps its device number (as a drive plugged into the same
+// port does).
 func (fs *FS) Mount() error {
-	out, err := exec.Command("losetup", "-f", "--show", fs.Image).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("losetup %s: %v: %s", fs.Image, err, strings.TrimSpace(string(out)))
+	if fs.last == "" || exec.Command("losetup", fs.last, fs.Image).Run() != nil {
+		out, err := exec.Command("losetup", "-f", "--show", fs.Image).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("losetup %s: %v: %s", fs.Image, err, strings.TrimSpace(string(out)))
+		}
+		fs.last = strings.TrimSpace(string(out))
 	}
-	fs.Dev = strings.TrimSpace(string(out))
+	fs.Dev = fs.last
 	var mount []string
 	switch {
 	case fs.Type == "exfat" && hasTool("mount.exfat-fuse"):
@@ -168,4 +178,56 @@ func run(args ...string) error {
 		return fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// fibmap is FIBMAP (_IO(0x00, 1)): the physical block of a logical block.
+const fibmap = 1
+
+// Rot flips bytes of the file at path (inside the filesystem) the way bit
+// rot does: beneath the filesystem, in the image, with the filesystem
+// unmounted, so size, mtime, ctime and inode stay as they were. It needs a
+// filesystem with FIBMAP (ext4, xfs, vfat) and a file of at least 16 bytes.
+func (fs *FS) Rot(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	var sf unix.Statfs_t
+	if err := unix.Fstatfs(int(f.Fd()), &sf); err != nil {
+		f.Close()
+		return err
+	}
+	block := 0 // in: logical block 0; out: its physical block
+	_, _, errno := unix.Syscall(unix.SYS_IOCTL, f.Fd(), fibmap, uintptr(unsafe.Pointer(&block)))
+	f.Close()
+	if errno != 0 {
+		return fmt.Errorf("FIBMAP %s: %w", path, errno)
+	}
+	if block == 0 {
+		return fmt.Errorf("FIBMAP %s: no block (inline data or a hole)", path)
+	}
+	if err := fs.Unmount(); err != nil {
+		return err
+	}
+	img, err := os.OpenFile(fs.Image, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	off := int64(block) * sf.Bsize
+	buf := make([]byte, 16)
+	if _, err := img.ReadAt(buf, off); err != nil {
+		img.Close()
+		return err
+	}
+	for i := range buf {
+		buf[i] ^= 0xA5
+	}
+	_, err = img.WriteAt(buf, off)
+	if cerr := img.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return fs.Mount()
 }

@@ -40,3 +40,35 @@ func TestTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestRot changes a file's bytes beneath ext4: its stat stays the same.
+func TestRot(t *testing.T) {
+	if err := Available("ext4"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI must have ext4: %v", err)
+		}
+		t.Skip(err)
+	}
+	work := t.TempDir()
+	fs, err := Make("ext4", 32<<20, work, work+"/mnt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fs.Destroy()
+	data := make([]byte, 100000)
+	if err := os.WriteFile(fs.Path("f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(fs.Path("f"))
+	if err := fs.Rot(fs.Path("f")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(fs.Path("f"))
+	got, _ := os.ReadFile(fs.Path("f"))
+	if string(got) == string(data) {
+		t.Fatal("content unchanged")
+	}
+	if !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
+		t.Fatalf("stat changed: %v %v", before, after)
+	}
+}

@@ -1,0 +1,163 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"dsb/catalog"
+	"dsb/disks"
+	"dsb/vpath"
+)
+
+// ErrOffline marks a source whose root is not the one recorded: missing,
+// another filesystem, no longer a mount point, or empty while the catalog
+// holds files under it. Its rows are kept.
+var ErrOffline = errors.New("source is offline")
+
+type offlineError struct {
+	vpath, real, reason string
+}
+
+func (e offlineError) Error() string {
+	return fmt.Sprintf("source %s (%s) is offline: %s; its catalog entries are kept. Attach it; if it really moved or was emptied, run 'dsb source map %s %s%s'",
+		e.vpath, e.real, e.reason, e.vpath, e.real, acceptHint(e.reason))
+}
+
+func (e offlineError) Unwrap() error { return ErrOffline }
+
+func acceptHint(reason string) string {
+	if reason == reasonEmpty {
+		return " --accept-empty"
+	}
+	return ""
+}
+
+const reasonEmpty = "it is empty while the catalog holds files under it"
+
+// RootIdentity finds where a source root is: its filesystem, its path in
+// that filesystem, whether it is a mount point, and whether it is empty.
+func RootIdentity(real string) (id catalog.RootID, empty bool, err error) {
+	var st unix.Stat_t
+	if err := unix.Stat(real, &st); err != nil {
+		return id, false, &os.PathError{Op: "stat", Path: real, Err: err}
+	}
+	m, rel, err := disks.MountOf(real)
+	if err != nil {
+		return id, false, err
+	}
+	id.Path, id.MountPoint = rel, rel == "."
+	id.FS = fsIdentity(real, m, st.Dev)
+	d, err := os.Open(real)
+	if err != nil {
+		return id, false, err
+	}
+	defer d.Close()
+	_, err = d.Readdirnames(1)
+	if errors.Is(err, io.EOF) {
+		return id, true, nil
+	}
+	return id, false, err
+}
+
+// fsIdentity names a filesystem as stably as this machine allows: its UUID
+// (udev), else the fsid that ext2/3/4 and btrfs derive from their UUID,
+// else the device number (which can change when a drive is plugged in
+// again: the source then shows offline until it is mapped again).
+func fsIdentity(real string, m disks.Mount, dev uint64) string {
+	if m.FSUUID != "" {
+		return "uuid:" + m.FSUUID
+	}
+	var sf unix.Statfs_t
+	if unix.Statfs(real, &sf) == nil && (sf.Type == 0xEF53 || sf.Type == 0x9123683E) && sf.Fsid.Val != [2]int32{} {
+		return fmt.Sprintf("fsid:%08x%08x", uint32(sf.Fsid.Val[0]), uint32(sf.Fsid.Val[1]))
+	}
+	return fmt.Sprintf("dev:%d:%d", unix.Major(dev), unix.Minor(dev))
+}
+
+// checkRoots decides, before the walk, which sources are offline, and
+// records the identity of those that are not.
+func checkRoots(ctx context.Context, upd *catalog.Updater, t *tree, sources []catalog.Source,
+	settings map[string]vpath.Setting, info func(string)) error {
+	for _, s := range sources {
+		eff, err := vpath.Resolve(settings, s.VPath)
+		if err != nil || eff.Lock || eff.Hide {
+			continue // not scanned
+		}
+		id, empty, err := RootIdentity(s.RealPath)
+		if err != nil {
+			continue // missing or unreadable: the walk reports it and keeps the rows
+		}
+		reason := ""
+		switch {
+		case s.Root.Known() && id.FS != s.Root.FS:
+			reason = fmt.Sprintf("it is on another filesystem (%s) than recorded (%s)", id.FS, s.Root.FS)
+		case s.Root.Known() && s.Root.MountPoint && !id.MountPoint:
+			reason = "it was a mount point and is not any more"
+		case empty && !s.AcceptEmpty:
+			has, err := upd.HasRowsUnder(ctx, s.VPath, t.children[s.VPath])
+			if err != nil {
+				return err
+			}
+			if has {
+				reason = reasonEmpty
+			}
+		}
+		if reason != "" {
+			t.offline[s.VPath] = reason
+			continue
+		}
+		if info != nil {
+			if why := noIdentity(s.RealPath); why != "" {
+				info(fmt.Sprintf("source %s (%s) %s: files renamed there are read again, and all of them after a remount that renumbers inodes", s.VPath, s.RealPath, why))
+			}
+		}
+		if s.Root != id || s.AcceptEmpty {
+			if err := upd.SetSourceRoot(ctx, s.VPath, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// MapSource maps real at vp (or re-points the mapping) and records where
+// its root is. acceptEmpty says the root is empty on purpose: the next
+// update takes it as it is instead of as offline.
+func MapSource(ctx context.Context, cat *catalog.Catalog, vp, real string, acceptEmpty bool) (string, error) {
+	prev, err := cat.MapSource(ctx, vp, real)
+	if err != nil {
+		return prev, err
+	}
+	if id, _, err := RootIdentity(real); err == nil {
+		if err := cat.SetSourceRoot(ctx, vp, id); err != nil {
+			return prev, err
+		}
+	}
+	if acceptEmpty {
+		return prev, cat.AcceptEmpty(ctx, vp)
+	}
+	return prev, nil
+}
+
+// noIdentity says why files under real have no identity that inode reuse
+// cannot fake ("" when they have one: a birth time).
+func noIdentity(real string) string {
+	var st unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, real, 0, statxMask, &st); err != nil {
+		return ""
+	}
+	if st.Mask&unix.STATX_BTIME != 0 {
+		return ""
+	}
+	name := "its filesystem"
+	var sf unix.Statfs_t
+	if unix.Statfs(real, &sf) == nil {
+		name = fsName(int64(sf.Type))
+	}
+	return "is on " + name + ", which gives no birth time (no stable file identity)"
+}
