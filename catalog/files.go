@@ -28,10 +28,10 @@ type File struct {
 	Mode   uint32
 	Ino    uint64
 	Dev    uint64
-	CTime  int64 // ns; CTimeLegacy or CTimeReread (see those)
-	BTime  int64 // birth time in ns; 0 where the filesystem gives none
-	Gen    int64 // inode generation; -1 where unknown
-	Object int64 // objects.id; 0 for none (empty file, symlink, needs hashing)
+	CTime  int64      // ns; CTimeLegacy or CTimeReread (see those)
+	BTime  int64      // birth time in ns; 0 where the filesystem gives none
+	Gen    int64      // inode generation; -1 where unknown
+	Object int64      // objects.id; 0 for none (empty file, symlink, needs hashing)
 	Hash   objects.ID // the object's ID when loaded with it
 	Target string     // symlink target
 }

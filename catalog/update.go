@@ -34,10 +34,10 @@ var updaterSQL = map[string]string{
 		btime=excluded.btime, gen=excluded.gen`,
 	"history": `INSERT INTO history(path, type, size, mtime, mode, object, target, until, reason)
 		VALUES(?,?,?,?,?,?,?,?,?)`,
-	"delFile":  `DELETE FROM files WHERE id=?`,
+	"delFile": `DELETE FROM files WHERE id=?`,
 	"byInode": `SELECT id, dir, name, size, mtime, ctime, btime, gen, object FROM files
 		WHERE ino=? AND dev=? AND type=0 AND object IS NOT NULL LIMIT 8`,
-	"dirUp": `SELECT parent, name FROM dirs WHERE id=?`,
+	"dirUp":    `SELECT parent, name FROM dirs WHERE id=?`,
 	"hashOf":   `SELECT hash FROM objects WHERE id=?`,
 	"delDir":   `DELETE FROM dirs WHERE id=?`,
 	"setMeta":  `INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)`,

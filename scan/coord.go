@@ -27,7 +27,7 @@ type coordinator struct {
 	vacated  map[devIno]gone // rows whose path lost their inode in this run: rename detection
 	links    linkGroups      // inodes with several links: one read each
 	fresh    bool            // the catalog had no files: skip inode look-ups
-	dirty    bool                   // writes since the last commit
+	dirty    bool            // writes since the last commit
 	lastSave time.Time
 }
 

@@ -52,10 +52,10 @@ type entry struct {
 	ino          uint64
 	dev          uint64
 	target       string
-	real   string
-	follow bool // a followed symlink: open it without O_NOFOLLOW
-	eff    vpath.Effective
-	err    error
+	real         string
+	follow       bool // a followed symlink: open it without O_NOFOLLOW
+	eff          vpath.Effective
+	err          error
 }
 
 type listing struct {
