@@ -36,9 +36,10 @@ type hashResult struct {
 
 func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- hashResult) {
 	buf := make([]byte, 1<<20)
+	classes := fsClasses{}
 	for j := range jobs {
 		r := hashResult{job: j}
-		r.id, r.st, r.err = hashRetry(ctx, j.e, retries, buf)
+		r.id, r.st, r.err = hashRetry(ctx, j.e, retries, buf, classes)
 		out <- r
 	}
 }
@@ -48,9 +49,9 @@ func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- ha
 // repeated once the tick has passed.
 var errRacy = errors.New("modified too recently to trust its times")
 
-func hashRetry(ctx context.Context, e entry, retries int, buf []byte) (objects.ID, entry, error) {
+func hashRetry(ctx context.Context, e entry, retries int, buf []byte, classes fsClasses) (objects.ID, entry, error) {
 	for try, racy := 0, 0; ; {
-		id, st, err := hashFile(ctx, e, buf)
+		id, st, err := hashFile(ctx, e, buf, classes)
 		var wait racyWait
 		if errors.As(err, &wait) && racy < 2*retries {
 			racy++
@@ -95,7 +96,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // change is trusted. It works on a raw descriptor: an *os.File would
 // register every file with the network poller, which costs several system
 // calls per file for nothing.
-func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, error) {
+func hashFile(ctx context.Context, e entry, buf []byte, classes fsClasses) (objects.ID, entry, error) {
 	var id objects.ID
 	// O_NONBLOCK: a file replaced by a FIFO since the walk must not hang
 	// the open (the fstat below refuses it); regular files ignore it.
@@ -147,7 +148,7 @@ func hashFile(ctx context.Context, e entry, buf []byte) (objects.ID, entry, erro
 	if n != before.size || !sameStat(&before, &after) {
 		return id, e, errChanged
 	}
-	if d := racy(classOf(fd, before.dev), &before, start, time.Now().UnixNano()); d > 0 {
+	if d := racy(classes.classOf(fd, before.dev), &before, start, time.Now().UnixNano()); d > 0 {
 		return id, e, racyWait{d}
 	}
 	before.gen = generation(fd)

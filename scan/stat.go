@@ -2,7 +2,6 @@ package scan
 
 import (
 	"math"
-	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -109,12 +108,14 @@ var fineFS = map[int64]string{
 	0x794c7630: "overlayfs",
 }
 
-var fsClasses sync.Map // dev → fsClass
+// fsClasses caches the class of each device seen by one hasher in one run
+// (a device number can name another filesystem after a remount).
+type fsClasses map[uint64]fsClass
 
 // classOf returns the class of the filesystem holding the open file fd.
-func classOf(fd int, dev uint64) fsClass {
-	if c, ok := fsClasses.Load(dev); ok {
-		return c.(fsClass)
+func (cache fsClasses) classOf(fd int, dev uint64) fsClass {
+	if c, ok := cache[dev]; ok {
+		return c
 	}
 	c := fsClass{name: "unknown", tick: 2e9}
 	var sf unix.Statfs_t
@@ -125,7 +126,7 @@ func classOf(fd int, dev uint64) fsClass {
 			c.name = fsName(int64(sf.Type))
 		}
 	}
-	fsClasses.Store(dev, c)
+	cache[dev] = c
 	return c
 }
 
