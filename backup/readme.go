@@ -39,7 +39,7 @@ RESTORE WITH COREUTILS ONLY (bash)
     case /$p/ in */../*) echo "skipped unsafe path: $p" >&2; continue;; esac
     o=objects/${h:0:3}/$h
     if [ "$(sha256sum < "$o" | cut -c1-64)" = "$h" ]; then
-      mkdir -p "$OUT/$(dirname "$p")" && cp "$o" "$OUT/$p"
+      mkdir -p "$OUT/$(dirname "$p")" && cp --sparse=always "$o" "$OUT/$p"
     else echo "missing or damaged: $p" >&2; fi
   done < dsb-manifest.txt
   m=$PWD/dsb-manifest.txt

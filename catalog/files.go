@@ -10,9 +10,15 @@ import (
 type FileType uint8
 
 const (
-	Regular FileType = 0
-	Symlink FileType = 1
+	Regular  FileType = 0
+	Symlink  FileType = 1
+	FIFO     FileType = 2
+	CharDev  FileType = 3
+	BlockDev FileType = 4
 )
+
+// Special reports whether t is a FIFO or a device node.
+func (t FileType) Special() bool { return t >= FIFO && t <= BlockDev }
 
 // RootDir is the id of the virtual tree's root directory "/".
 const RootDir int64 = 1
@@ -34,6 +40,7 @@ type File struct {
 	Object int64      // objects.id; 0 for none (empty file, symlink, needs hashing)
 	Hash   objects.ID // the object's ID when loaded with it
 	Target string     // symlink target
+	Meta              // owner, extended attributes, device number
 }
 
 // Special CTime values. Real change times are never negative in practice:
@@ -57,4 +64,5 @@ type Dir struct {
 	Name   string
 	Mode   uint32
 	MTime  int64
+	Meta
 }

@@ -17,7 +17,8 @@ type Entry struct {
 	Disks []string // names of the disks (not lost) holding a copy
 }
 
-const listSQL = `SELECT f.id, f.name, f.type, f.size, f.mtime, f.mode, f.ino, f.dev, f.object, f.target, o.hash,
+const listSQL = `SELECT f.id, f.name, f.type, f.size, f.mtime, f.mode, f.ino, f.dev, f.object, f.target,
+	f.uid, f.gid, f.xattrs, f.rdev, o.hash,
 	(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=f.object AND d.lost=0)
 	FROM files f LEFT JOIN objects o ON o.id=f.object WHERE f.dir=? ORDER BY f.name`
 
@@ -72,12 +73,14 @@ func listDir(ctx context.Context, stmt *sql.Stmt, dir int64, dirPath string) ([]
 	for rows.Next() {
 		e := Entry{File: File{Dir: dir}}
 		var name, target, hash []byte
-		var obj sql.NullInt64
+		var obj, uid, gid, xattrs, rdev sql.NullInt64
 		var ino, dev int64
 		var disks sql.NullString
-		if err := rows.Scan(&e.ID, &name, &e.Type, &e.Size, &e.MTime, &e.Mode, &ino, &dev, &obj, &target, &hash, &disks); err != nil {
+		if err := rows.Scan(&e.ID, &name, &e.Type, &e.Size, &e.MTime, &e.Mode, &ino, &dev, &obj, &target,
+			&uid, &gid, &xattrs, &rdev, &hash, &disks); err != nil {
 			return nil, err
 		}
+		e.Meta = scanMeta(uid, gid, xattrs, rdev)
 		e.Name, e.Target, e.Ino, e.Dev, e.Object = string(name), string(target), uint64(ino), uint64(dev), obj.Int64
 		if hash != nil {
 			if e.Hash, err = objects.IDFromBytes(hash); err != nil {
@@ -145,7 +148,8 @@ func (c *Catalog) EachFileOnDisk(ctx context.Context, disk int64, fn func(path s
 // entry with the earliest end after at. Callers overlay these on the
 // current files to see the tree as it was.
 func (c *Catalog) EachVersionAt(ctx context.Context, at int64, fn func(Entry) error) error {
-	rows, err := c.db.QueryContext(ctx, `SELECT h.path, h.type, h.size, h.mtime, h.mode, h.object, h.target, o.hash,
+	rows, err := c.db.QueryContext(ctx, `SELECT h.path, h.type, h.size, h.mtime, h.mode, h.object, h.target,
+		h.uid, h.gid, h.xattrs, o.hash,
 		(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=h.object AND d.lost=0)
 		FROM history h LEFT JOIN objects o ON o.id=h.object
 		WHERE h.until > ? AND h.id = (SELECT h2.id FROM history h2 WHERE h2.path=h.path AND h2.until > ? ORDER BY h2.until, h2.id LIMIT 1)
@@ -157,12 +161,14 @@ func (c *Catalog) EachVersionAt(ctx context.Context, at int64, fn func(Entry) er
 	for rows.Next() {
 		var e Entry
 		var path, target, hash []byte
-		var obj sql.NullInt64
+		var obj, uid, gid, xattrs sql.NullInt64
 		var disks sql.NullString
-		if err := rows.Scan(&path, &e.Type, &e.Size, &e.MTime, &e.Mode, &obj, &target, &hash, &disks); err != nil {
+		if err := rows.Scan(&path, &e.Type, &e.Size, &e.MTime, &e.Mode, &obj, &target, &uid, &gid, &xattrs,
+			&hash, &disks); err != nil {
 			rows.Close()
 			return err
 		}
+		e.Meta = scanMeta(uid, gid, xattrs, sql.NullInt64{})
 		e.Path, e.Target, e.Object = string(path), string(target), obj.Int64
 		e.Name = e.Path[strings.LastIndexByte(e.Path, '/')+1:]
 		if hash != nil {

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,7 +19,7 @@ type DirTree struct {
 
 // LoadDirs reads the directory tree.
 func (c *Catalog) LoadDirs(ctx context.Context) (*DirTree, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT id, parent, name, mode, mtime FROM dirs`)
+	rows, err := c.db.QueryContext(ctx, `SELECT id, parent, name, mode, mtime, uid, gid, xattrs FROM dirs`)
 	if err != nil {
 		return nil, fmt.Errorf("load directories: %w", err)
 	}
@@ -27,9 +28,11 @@ func (c *Catalog) LoadDirs(ctx context.Context) (*DirTree, error) {
 	for rows.Next() {
 		var d Dir
 		var name []byte
-		if err := rows.Scan(&d.ID, &d.Parent, &name, &d.Mode, &d.MTime); err != nil {
+		var uid, gid, xattrs sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.Parent, &name, &d.Mode, &d.MTime, &uid, &gid, &xattrs); err != nil {
 			return nil, err
 		}
+		d.Meta = scanMeta(uid, gid, xattrs, sql.NullInt64{})
 		d.Name = string(name)
 		t.dirs[d.ID] = d
 		t.children[d.Parent] = append(t.children[d.Parent], d.ID)

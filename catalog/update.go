@@ -18,22 +18,28 @@ type Updater struct {
 	conn *sql.Conn
 	st   map[string]*sql.Stmt
 	now  int64
+	// xattrIDs caches the ids of attribute sets recorded in this session.
+	xattrIDs map[string]int64
 }
 
 var updaterSQL = map[string]string{
-	"files":   `SELECT id, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen FROM files WHERE dir=?`,
-	"subdirs": `SELECT id, name, mode, mtime FROM dirs WHERE parent=?`,
-	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime) VALUES(?,?,?,?)
-		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime RETURNING id`,
+	"files": `SELECT id, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen,
+		uid, gid, xattrs, rdev FROM files WHERE dir=?`,
+	"subdirs": `SELECT id, name, mode, mtime, uid, gid, xattrs FROM dirs WHERE parent=?`,
+	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime, uid, gid, xattrs) VALUES(?,?,?,?,?,?,?)
+		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime,
+		uid=excluded.uid, gid=excluded.gid, xattrs=excluded.xattrs RETURNING id`,
 	"putObject": `INSERT OR IGNORE INTO objects(hash, size) VALUES(?,?)`,
 	"objectID":  `SELECT id FROM objects WHERE hash=?`,
-	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
+	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen,
+		uid, gid, xattrs, rdev)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
 		size=excluded.size, mtime=excluded.mtime, mode=excluded.mode, ino=excluded.ino,
 		dev=excluded.dev, object=excluded.object, target=excluded.target, ctime=excluded.ctime,
-		btime=excluded.btime, gen=excluded.gen`,
-	"history": `INSERT INTO history(path, type, size, mtime, mode, object, target, until, reason)
-		VALUES(?,?,?,?,?,?,?,?,?)`,
+		btime=excluded.btime, gen=excluded.gen, uid=excluded.uid, gid=excluded.gid,
+		xattrs=excluded.xattrs, rdev=excluded.rdev`,
+	"history": `INSERT INTO history(path, type, size, mtime, mode, object, target, until, reason, uid, gid, xattrs)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
 	"delFile": `DELETE FROM files WHERE id=?`,
 	"byInode": `SELECT id, dir, name, size, mtime, ctime, btime, gen, object FROM files
 		WHERE ino=? AND dev=? AND type=0 AND object IS NOT NULL LIMIT 8`,
@@ -54,7 +60,7 @@ func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano()}
+	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano(), xattrIDs: map[string]int64{}}
 	for k, q := range updaterSQL {
 		s, err := conn.PrepareContext(ctx, q)
 		if err != nil {
@@ -107,12 +113,13 @@ func (u *Updater) Files(ctx context.Context, dir int64) ([]File, error) {
 	for rows.Next() {
 		f := File{Dir: dir}
 		var name, target []byte
-		var obj, ctime, btime, gen sql.NullInt64
+		var obj, ctime, btime, gen, uid, gid, xattrs, rdev sql.NullInt64
 		var ino, dev int64
 		if err := rows.Scan(&f.ID, &name, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target,
-			&ctime, &btime, &gen); err != nil {
+			&ctime, &btime, &gen, &uid, &gid, &xattrs, &rdev); err != nil {
 			return nil, err
 		}
+		f.Meta = scanMeta(uid, gid, xattrs, rdev)
 		f.Name, f.Target, f.Ino, f.Dev, f.Object = string(name), string(target), uint64(ino), uint64(dev), obj.Int64
 		f.CTime, f.BTime, f.Gen = identity(ctime, btime, gen)
 		out = append(out, f)
@@ -131,20 +138,23 @@ func (u *Updater) Subdirs(ctx context.Context, dir int64) ([]Dir, error) {
 	for rows.Next() {
 		d := Dir{Parent: dir}
 		var name []byte
-		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime); err != nil {
+		var uid, gid, xattrs sql.NullInt64
+		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime, &uid, &gid, &xattrs); err != nil {
 			return nil, err
 		}
+		d.Meta = scanMeta(uid, gid, xattrs, sql.NullInt64{})
 		d.Name = string(name)
 		out = append(out, d)
 	}
 	return out, rows.Err()
 }
 
-// EnsureDir creates (or updates the mode and mtime of) a directory row and
-// returns its id.
-func (u *Updater) EnsureDir(ctx context.Context, parent int64, name string, mode uint32, mtime int64) (int64, error) {
+// EnsureDir creates (or updates the mode, mtime and meta of) a directory
+// row and returns its id.
+func (u *Updater) EnsureDir(ctx context.Context, parent int64, name string, mode uint32, mtime int64, m Meta) (int64, error) {
 	var id int64
-	err := u.st["ensureDir"].QueryRowContext(ctx, parent, []byte(name), mode, mtime).Scan(&id)
+	uid, gid, xattrs, _ := metaArgs(m)
+	err := u.st["ensureDir"].QueryRowContext(ctx, parent, []byte(name), mode, mtime, uid, gid, xattrs).Scan(&id)
 	return id, err
 }
 
@@ -179,8 +189,10 @@ func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason s
 		}
 	}
 	ctime, btime, gen := identityArgs(f)
+	uid, gid, xattrs, rdev := metaArgs(f.Meta)
 	_, err := u.st["putFile"].ExecContext(ctx, f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
-		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen)
+		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen,
+		uid, gid, xattrs, rdev)
 	if err != nil {
 		return fmt.Errorf("record %q: %w", path, err)
 	}
@@ -188,7 +200,8 @@ func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason s
 }
 
 func contentChanged(old, f File) bool {
-	return old.Type != f.Type || old.Object != f.Object || old.Target != f.Target || old.Size != f.Size
+	return old.Type != f.Type || old.Object != f.Object || old.Target != f.Target || old.Size != f.Size ||
+		old.RDev != f.RDev
 }
 
 // DeleteFile removes a file row, keeping it as history at path.
@@ -201,11 +214,12 @@ func (u *Updater) DeleteFile(ctx context.Context, f File, path string) error {
 }
 
 func (u *Updater) addHistory(ctx context.Context, f File, path, reason string) error {
-	if f.Type == Regular && f.Object == 0 {
-		return nil // an empty or never-hashed file has no content to keep
+	if f.Type != Symlink && f.Object == 0 {
+		return nil // an empty or never-hashed file, or a FIFO or device, has no content to keep
 	}
+	uid, gid, xattrs, _ := metaArgs(f.Meta)
 	_, err := u.st["history"].ExecContext(ctx, []byte(path), f.Type, f.Size, f.MTime, f.Mode,
-		nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), u.now, reason)
+		nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), u.now, reason, uid, gid, xattrs)
 	return err
 }
 

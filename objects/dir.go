@@ -168,7 +168,11 @@ func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 			os.Remove(f.Name())
 		}
 	}()
-	n, sum, err := copyHashing(ctx, f, r)
+	sw := NewSparseWriter(int(f.Fd())) // holes where the content is zeros
+	n, sum, err := copyHashing(ctx, sw, r)
+	if err == nil {
+		err = sw.Finish()
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -28,8 +28,11 @@ type Options struct {
 	Overwrite bool
 	At        int64 // restore the versions current at this time (ns); 0: the current ones
 	Sources   []Source
-	Progress  func(Progress)
-	Problem   func(path string, err error)
+	// NumericOwner restores owners by number even where the recorded
+	// names exist on this machine (as root; like tar --numeric-owner).
+	NumericOwner bool
+	Progress     func(Progress)
+	Problem      func(path string, err error)
 }
 
 // Progress counts a running restore.
@@ -68,7 +71,12 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 		return res, err
 	}
 	defer t.close()
-	r := &restorer{ctx: ctx, opt: opt, t: t, res: &res, missing: map[string]*Missing{}, cleaned: map[string]bool{}}
+	fid, err := cat.LoadFidelity(ctx)
+	if err != nil {
+		return res, err
+	}
+	r := &restorer{ctx: ctx, opt: opt, t: t, res: &res, missing: map[string]*Missing{}, cleaned: map[string]bool{},
+		own: newOwners(fid, opt.NumericOwner), links: linkSet{}}
 	defer r.closeDir()
 	entries, err := collect(ctx, cat, sels, opt.At, &r.prog)
 	if err != nil {
@@ -154,6 +162,18 @@ type restorer struct {
 	cleaned map[string]bool
 	dirPath string // the directory dirFd is open on
 	dirFd   int
+	own     *owners
+	links   linkSet
+	copyBuf []byte
+}
+
+// buf is the copy buffer, reused: one per file was most of a small-file
+// restore's time (in the garbage collector).
+func (r *restorer) buf() []byte {
+	if r.copyBuf == nil {
+		r.copyBuf = make([]byte, 1<<20)
+	}
+	return r.copyBuf
 }
 
 func (r *restorer) problem(path string, err error) {
@@ -200,6 +220,9 @@ func (r *restorer) file(e *catalog.Entry) {
 		return
 	}
 	done, err := r.existing(dfd, name, e)
+	if done && err == nil {
+		r.links.restored(e)
+	}
 	if done || err != nil {
 		if err != nil {
 			r.res.Conflicts++
@@ -209,11 +232,17 @@ func (r *restorer) file(e *catalog.Entry) {
 		}
 		return
 	}
+	if done, err := r.link(dfd, name, e); done || err != nil {
+		r.finish(e, err)
+		return
+	}
 	switch {
 	case e.Type == catalog.Symlink:
-		err = writeSymlink(dfd, name, e)
+		err = r.writeSymlink(dfd, name, e)
+	case e.Type.Special():
+		err = r.writeSpecial(dfd, name, e)
 	case e.Size == 0:
-		err = writeFile(dfd, name, e, nil)
+		err = r.writeFile(dfd, name, e, nil)
 	case e.Hash.IsZero():
 		err = fmt.Errorf("never hashed: run 'dsb update' while the source is there")
 	default:
@@ -223,12 +252,23 @@ func (r *restorer) file(e *catalog.Entry) {
 			return
 		}
 	}
+	r.finish(e, err)
+}
+
+// finish counts a restored file, or its failure; a dropped setuid bit is
+// a warning about a file that was restored.
+func (r *restorer) finish(e *catalog.Entry, err error) {
+	if errors.Is(err, errSetidDropped) {
+		r.warn(e.Path, err)
+		err = nil
+	}
 	if err != nil {
 		r.problem(e.Path, err)
 		return
 	}
 	r.res.Restored++
 	r.res.Bytes += e.Size
+	r.links.restored(e)
 }
 
 // existing decides about a name already in the target: done (the same file
@@ -241,6 +281,11 @@ func (r *restorer) existing(dfd int, name string, e *catalog.Entry) (bool, error
 	isLink := st.Mode&unix.S_IFMT == unix.S_IFLNK
 	mtime := st.Mtim.Sec*1e9 + st.Mtim.Nsec
 	if e.Type == catalog.Regular && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Size == e.Size && mtime == e.MTime {
+		r.res.Already++
+		return true, nil
+	}
+	if e.Type.Special() && st.Mode&unix.S_IFMT != unix.S_IFREG && st.Mode&unix.S_IFMT != unix.S_IFDIR &&
+		!isLink && mtime == e.MTime && uint64(st.Rdev) == e.RDev {
 		r.res.Already++
 		return true, nil
 	}
@@ -273,10 +318,10 @@ func (r *restorer) fromDisks(dfd int, name string, e *catalog.Entry) (bool, erro
 			r.warn(e.Path, fmt.Errorf("disk %s: %w", s.Name, err))
 			continue
 		}
-		err = writeFile(dfd, name, e, rc)
+		err = r.writeFile(dfd, name, e, rc)
 		rc.Close()
-		if err == nil {
-			return true, nil
+		if err == nil || errors.Is(err, errSetidDropped) {
+			return true, err
 		}
 		if errors.Is(err, objects.ErrCorrupt) {
 			r.warn(e.Path, fmt.Errorf("disk %s has a damaged copy (run 'dsb verify %s'); trying another disk", s.Name, s.Name))

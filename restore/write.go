@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"dsb/catalog"
+	"dsb/objects"
 	"dsb/vpath"
 )
 
@@ -23,10 +25,12 @@ func tempName() string {
 	return tempPrefix + hex.EncodeToString(b)
 }
 
-// writeFile writes content (nil: empty) to a temp file in dfd, checks it
-// (the reader verifies the digest at EOF), sets mode and mtime, fsyncs and
-// renames it to name.
-func writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err error) {
+// writeFile writes content (nil: empty) to a temp file in dfd, sparse
+// where the content has blocks of zeros, checks it (the reader verifies
+// the digest at EOF), sets owner, attributes, mode and mtime, fsyncs and
+// renames it to name. A dropped setuid bit is returned as errSetidDropped
+// after the file is in place.
+func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err error) {
 	tmp := tempName()
 	fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
@@ -40,17 +44,21 @@ func writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err e
 		}
 	}()
 	if content != nil {
-		buf := make([]byte, 1<<20)
-		n, err := io.CopyBuffer(struct{ io.Writer }{f}, content, buf)
+		sw := objects.NewSparseWriter(fd)
+		n, err := io.CopyBuffer(sw, content, r.buf())
 		if err != nil {
 			return err
 		}
 		if n != e.Size {
 			return fmt.Errorf("copy has %d bytes, want %d", n, e.Size)
 		}
+		if err := sw.Finish(); err != nil {
+			return err
+		}
 	}
-	if err := unix.Fchmod(fd, modeBits(e.Mode)); err != nil {
-		return err
+	warn := r.own.applyMeta(fd, e.Meta, e.Mode)
+	if warn != nil && !errors.Is(warn, errSetidDropped) {
+		return warn
 	}
 	ts := []unix.Timespec{unix.NsecToTimespec(e.MTime), unix.NsecToTimespec(e.MTime)}
 	if err := unix.UtimesNanoAt(dfd, tmp, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
@@ -62,13 +70,20 @@ func writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err e
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return unix.Renameat(dfd, tmp, dfd, name)
+	if err := unix.Renameat(dfd, tmp, dfd, name); err != nil {
+		return err
+	}
+	return warn
 }
 
-func writeSymlink(dfd int, name string, e *catalog.Entry) error {
+func (r *restorer) writeSymlink(dfd int, name string, e *catalog.Entry) error {
 	tmp := tempName()
 	if err := unix.Symlinkat(e.Target, dfd, tmp); err != nil {
 		return fmt.Errorf("symlink: %w", err)
+	}
+	if err := r.own.applyPathMeta(dfd, tmp, e.Meta, e.Mode, true); err != nil {
+		unix.Unlinkat(dfd, tmp, 0)
+		return err
 	}
 	ts := []unix.Timespec{unix.NsecToTimespec(e.MTime), unix.NsecToTimespec(e.MTime)}
 	_ = unix.UtimesNanoAt(dfd, tmp, ts, unix.AT_SYMLINK_NOFOLLOW)
@@ -146,7 +161,14 @@ func (r *restorer) dir(tree *catalog.DirTree, id int64) error {
 	if err != nil {
 		return err
 	}
+	var warn error
+	if d.Mode != 0 {
+		warn = r.own.applyMeta(fd, d.Meta, d.Mode)
+	}
 	unix.Close(fd)
+	if warn != nil && !errors.Is(warn, errSetidDropped) {
+		return warn
+	}
 	pfd, err := r.t.openDir(els[:len(els)-1])
 	if err != nil {
 		return err
@@ -154,11 +176,6 @@ func (r *restorer) dir(tree *catalog.DirTree, id int64) error {
 	defer unix.Close(pfd)
 	r.res.Dirs++
 	name := els[len(els)-1]
-	if d.Mode != 0 {
-		if err := unix.Fchmodat(pfd, name, modeBits(d.Mode), 0); err != nil {
-			return err
-		}
-	}
 	if d.MTime != 0 {
 		ts := []unix.Timespec{unix.NsecToTimespec(d.MTime), unix.NsecToTimespec(d.MTime)}
 		return unix.UtimesNanoAt(pfd, name, ts, unix.AT_SYMLINK_NOFOLLOW)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"dsb/catalog"
 	"dsb/objects"
 	"dsb/vpath"
@@ -53,8 +55,12 @@ func (co *coordinator) applyListing(ctx context.Context, l listing) error {
 		case kindSymlink:
 			keepFiles[e.name] = true
 			err = co.symlink(ctx, j, e, fileRows[e.name], path)
+		case kindSpecial:
+			keepFiles[e.name] = true
+			err = co.special(ctx, j, e, fileRows[e.name], path)
 		case kindOther:
 			co.res.Skipped++
+			co.changef("skipped", path, "")
 		}
 		if err != nil {
 			return err
@@ -98,9 +104,16 @@ func (co *coordinator) dir(ctx context.Context, j dirJob, e *entry, row *catalog
 	if row != nil {
 		id = row.ID
 	}
-	if row == nil || (e.real != "" && (row.Mode != e.mode || row.MTime != e.mtime)) {
+	m := catalog.NoMeta
+	if e.real != "" {
 		var err error
-		if id, err = co.upd.EnsureDir(ctx, j.id, e.name, e.mode, e.mtime); err != nil {
+		if m, err = co.meta(ctx, e, path); err != nil {
+			return err
+		}
+	}
+	if row == nil || (e.real != "" && (row.Mode != e.mode || row.MTime != e.mtime || row.Meta != m)) {
+		var err error
+		if id, err = co.upd.EnsureDir(ctx, j.id, e.name, e.mode, e.mtime, m); err != nil {
 			return err
 		}
 		co.dirty = true
@@ -118,13 +131,45 @@ func (co *coordinator) dir(ctx context.Context, j dirJob, e *entry, row *catalog
 
 func (co *coordinator) symlink(ctx context.Context, j dirJob, e *entry, old *catalog.File, path string) error {
 	co.res.Symlinks++
-	if old != nil && old.Type == catalog.Symlink && old.Target == e.target && old.MTime == e.mtime && old.Mode == e.mode {
+	if old != nil && old.Type == catalog.Symlink && old.Target == e.target && old.MTime == e.mtime && old.Mode == e.mode &&
+		old.CTime == e.ctime && old.UID == int64(e.uid) && old.GID == int64(e.gid) {
 		return nil
 	}
 	co.dirty = true
 	f := catalog.File{Dir: j.id, Name: e.name, Type: catalog.Symlink, Size: e.size, MTime: e.mtime,
 		Mode: e.mode, Ino: e.ino, Dev: e.dev, Target: e.target, CTime: e.ctime, BTime: e.btime, Gen: -1}
-	return co.upd.PutFile(ctx, f, old, path, "changed")
+	return co.put(ctx, f, e, old, path, "changed")
+}
+
+// special records a FIFO or device node: no content, its device number.
+func (co *coordinator) special(ctx context.Context, j dirJob, e *entry, old *catalog.File, path string) error {
+	typ := catalog.FIFO
+	switch e.rawMode & unix.S_IFMT {
+	case unix.S_IFCHR:
+		typ = catalog.CharDev
+	case unix.S_IFBLK:
+		typ = catalog.BlockDev
+	}
+	co.res.Special++
+	if old != nil && old.Type == typ && old.MTime == e.mtime && old.Mode == e.mode && old.CTime == e.ctime &&
+		old.RDev == e.rdev && old.UID == int64(e.uid) && old.GID == int64(e.gid) {
+		return nil
+	}
+	co.dirty = true
+	co.change(old, path)
+	f := catalog.File{Dir: j.id, Name: e.name, Type: typ, MTime: e.mtime, Mode: e.mode, Ino: e.ino, Dev: e.dev,
+		CTime: e.ctime, BTime: e.btime, Gen: -1}
+	return co.put(ctx, f, e, old, path, "changed")
+}
+
+// put records f with the meta of e (owners, attributes, device number).
+func (co *coordinator) put(ctx context.Context, f catalog.File, e *entry, old *catalog.File, path, reason string) error {
+	m, err := co.meta(ctx, e, path)
+	if err != nil {
+		return err
+	}
+	f.Meta = m
+	return co.upd.PutFile(ctx, f, old, path, reason)
 }
 
 // file decides what to do with a regular file: nothing, record it without
@@ -148,7 +193,7 @@ func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalo
 		co.res.Empty++
 		co.count(old)
 		co.change(old, path)
-		return co.upd.PutFile(ctx, f, old, path, "changed")
+		return co.put(ctx, f, e, old, path, "changed")
 	}
 	if ref, from, ok, err := co.sameInode(ctx, e, path); err != nil || ok {
 		if err != nil {
@@ -157,14 +202,14 @@ func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalo
 		co.res.Renamed++
 		co.changef("renamed", path, from)
 		f.Object = ref
-		return co.upd.PutFile(ctx, f, old, path, "changed")
+		return co.put(ctx, f, e, old, path, "changed")
 	}
 	h := hashJob{dir: j.id, vpath: path, e: *e, old: old}
 	if ref, wait := co.links.join(h); ref != 0 {
 		co.count(old)
 		co.changef("linked", path, "")
 		f.Object = ref
-		return co.upd.PutFile(ctx, f, old, path, "changed")
+		return co.put(ctx, f, e, old, path, "changed")
 	} else if wait {
 		return nil // recorded when the link being read is hashed
 	}
@@ -205,10 +250,14 @@ func (co *coordinator) unchanged(ctx context.Context, j dirJob, e *entry, old *c
 	if f.Gen < 0 {
 		f.Gen = old.Gen
 	}
-	if old.Mode != e.mode || old.Dev != e.dev || old.CTime != e.ctime || old.BTime != e.btime {
+	if old.Mode != e.mode || old.Dev != e.dev || old.CTime != e.ctime || old.BTime != e.btime || old.UID < 0 {
 		f.Object = old.Object
 		co.dirty = true
-		return co.upd.PutFile(ctx, f, nil, path, "")
+		if old.UID >= 0 { // the ctime did not move: neither did owners nor attributes
+			f.Meta = old.Meta
+			return co.upd.PutFile(ctx, f, nil, path, "")
+		}
+		return co.put(ctx, f, e, nil, path, "")
 	}
 	return nil
 }
@@ -254,7 +303,7 @@ func (co *coordinator) applyHash(ctx context.Context, r hashResult) error {
 		co.changef("linked", w.vpath, "")
 		f := fileRow(w.dir, &w.e)
 		f.Object, f.Gen = ref, r.st.gen
-		if err := co.upd.PutFile(ctx, f, w.old, w.vpath, "changed"); err != nil {
+		if err := co.put(ctx, f, &w.e, w.old, w.vpath, "changed"); err != nil {
 			return err
 		}
 	}
@@ -268,9 +317,9 @@ func (co *coordinator) recordHashed(ctx context.Context, j hashJob, st *entry, r
 	if j.check {
 		if ref == j.old.Object && st.mtime == j.old.MTime {
 			co.res.Unchanged++
-			if j.old.CTime != st.ctime || j.old.Gen != st.gen || j.old.BTime != st.btime {
+			if j.old.CTime != st.ctime || j.old.Gen != st.gen || j.old.BTime != st.btime || j.old.UID < 0 {
 				co.dirty = true
-				return co.upd.PutFile(ctx, f, nil, j.vpath, "")
+				return co.put(ctx, f, st, nil, j.vpath, "")
 			}
 			return nil
 		}
@@ -286,7 +335,7 @@ func (co *coordinator) recordHashed(ctx context.Context, j hashJob, st *entry, r
 	co.count(j.old)
 	co.change(j.old, j.vpath)
 	co.dirty = true
-	return co.upd.PutFile(ctx, f, j.old, j.vpath, reason)
+	return co.put(ctx, f, st, j.old, j.vpath, reason)
 }
 
 // requeue queues waiting links again, each to be read on its own.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dsb/catalog"
@@ -26,13 +27,16 @@ type coordinator struct {
 	hashQ    queue[hashJob]
 	vacated  map[devIno]gone // rows whose path lost their inode in this run: rename detection
 	links    linkGroups      // inodes with several links: one read each
+	owners   map[uint64]bool // uids (and 1<<32|gid) whose names were recorded in this run
+	read     atomic.Int64    // bytes read by the hashers, partial files included
 	fresh    bool            // the catalog had no files: skip inode look-ups
 	dirty    bool            // writes since the last commit
 	lastSave time.Time
 }
 
 func newCoordinator(upd *catalog.Updater, t *tree, opt Options) *coordinator {
-	return &coordinator{upd: upd, tree: t, opt: opt, vacated: map[devIno]gone{}, links: linkGroups{}}
+	return &coordinator{upd: upd, tree: t, opt: opt, vacated: map[devIno]gone{}, links: linkGroups{},
+		owners: map[uint64]bool{}}
 }
 
 func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
@@ -51,7 +55,7 @@ func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
 	for i := 0; i < co.opt.Jobs; i++ {
 		wg.Add(2)
 		go func() { defer wg.Done(); walker(work, co.tree, dirJobs, listings) }()
-		go func() { defer wg.Done(); hasher(work, co.opt.HashRetries, hashJobs, hashed) }()
+		go func() { defer wg.Done(); hasher(work, co.opt.HashRetries, hashJobs, hashed, &co.read) }()
 	}
 	defer func() { close(dirJobs); close(hashJobs); wg.Wait() }()
 	co.stack = append(co.stack, root)
@@ -138,6 +142,7 @@ func (co *coordinator) maybeCommit(ctx context.Context, force bool) error {
 func (co *coordinator) report() {
 	if co.opt.Progress != nil {
 		co.prog.Elapsed = time.Since(co.start)
+		co.prog.BytesRead = co.read.Load()
 		co.opt.Progress(co.prog)
 	}
 }

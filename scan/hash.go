@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -34,12 +35,13 @@ type hashResult struct {
 	err error
 }
 
-func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- hashResult) {
-	buf := make([]byte, 1<<20)
-	classes := fsClasses{}
+// hasher hashes files; read counts every byte read (for a progress bar
+// that moves within a large file too).
+func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- hashResult, read *atomic.Int64) {
+	hs := hashState{buf: make([]byte, 1<<20), classes: fsClasses{}, read: read}
 	for j := range jobs {
 		r := hashResult{job: j}
-		r.id, r.st, r.err = hashRetry(ctx, j.e, retries, buf, classes)
+		r.id, r.st, r.err = hashRetry(ctx, j.e, retries, &hs)
 		out <- r
 	}
 }
@@ -49,9 +51,16 @@ func hasher(ctx context.Context, retries int, jobs <-chan hashJob, out chan<- ha
 // repeated once the tick has passed.
 var errRacy = errors.New("modified too recently to trust its times")
 
-func hashRetry(ctx context.Context, e entry, retries int, buf []byte, classes fsClasses) (objects.ID, entry, error) {
+// hashState is one hasher's reusable state.
+type hashState struct {
+	buf     []byte
+	classes fsClasses
+	read    *atomic.Int64
+}
+
+func hashRetry(ctx context.Context, e entry, retries int, hs *hashState) (objects.ID, entry, error) {
 	for try, racy := 0, 0; ; {
-		id, st, err := hashFile(ctx, e, buf, classes)
+		id, st, err := hashFile(ctx, e, hs)
 		var wait racyWait
 		if errors.As(err, &wait) && racy < 2*retries {
 			racy++
@@ -96,7 +105,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // change is trusted. It works on a raw descriptor: an *os.File would
 // register every file with the network poller, which costs several system
 // calls per file for nothing.
-func hashFile(ctx context.Context, e entry, buf []byte, classes fsClasses) (objects.ID, entry, error) {
+func hashFile(ctx context.Context, e entry, hs *hashState) (objects.ID, entry, error) {
+	buf := hs.buf
 	var id objects.ID
 	// O_NONBLOCK: a file replaced by a FIFO since the walk must not hang
 	// the open (the fstat below refuses it); regular files ignore it.
@@ -141,6 +151,7 @@ func hashFile(ctx context.Context, e entry, buf []byte, classes fsClasses) (obje
 		}
 		h.Write(buf[:m])
 		n += int64(m)
+		hs.read.Add(int64(m))
 	}
 	if err := fstatEntry(fd, &after); err != nil {
 		return id, e, err
@@ -148,10 +159,12 @@ func hashFile(ctx context.Context, e entry, buf []byte, classes fsClasses) (obje
 	if n != before.size || !sameStat(&before, &after) {
 		return id, e, errChanged
 	}
-	if d := racy(classes.classOf(fd, before.dev), &before, start, time.Now().UnixNano()); d > 0 {
+	if d := racy(hs.classes.classOf(fd, before.dev), &before, start, time.Now().UnixNano()); d > 0 {
 		return id, e, racyWait{d}
 	}
 	before.gen = generation(fd)
+	before.xattrs, err = readXAttrsFd(fd)
+	before.xattrsRead = err == nil
 	h.Sum(id[:0])
 	return id, before, nil
 }

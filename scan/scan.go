@@ -41,7 +41,8 @@ type Options struct {
 type Progress struct {
 	Dirs, Files  int64 // entries seen so far
 	Hashed       int64 // files hashed so far
-	BytesHashed  int64
+	BytesHashed  int64 // of files hashed so far
+	BytesRead    int64 // by the hashers, within files being read too (re-reads included)
 	QueuedBytes  int64 // bytes waiting to be hashed
 	QueuedFiles  int64
 	Elapsed      time.Duration
@@ -74,7 +75,8 @@ type BitRot struct {
 type Result struct {
 	New, Changed, Renamed, Deleted, Unchanged int64
 	Symlinks, Dirs, Empty                     int64
-	Skipped                                   int64 // FIFOs, sockets, devices
+	Special                                   int64 // FIFOs and device nodes (recorded)
+	Skipped                                   int64 // sockets (named under -v)
 	Errors                                    int64 // Offline included
 	Offline                                   int64 // sources offline (see ErrOffline)
 	BytesHashed                               int64

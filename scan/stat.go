@@ -55,6 +55,11 @@ func fillStatx(e *entry, st *unix.Statx_t) {
 	e.ino = st.Ino
 	e.dev = unix.Mkdev(st.Dev_major, st.Dev_minor)
 	e.nlink = st.Nlink
+	e.uid, e.gid = st.Uid, st.Gid
+	e.rdev = 0
+	if m := uint32(st.Mode) & unix.S_IFMT; m == unix.S_IFCHR || m == unix.S_IFBLK {
+		e.rdev = unix.Mkdev(st.Rdev_major, st.Rdev_minor)
+	}
 }
 
 // Times representable as int64 nanoseconds: 1677-09-21 to 2262-04-11.

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"dsb/catalog"
 	"dsb/vpath"
 )
 
@@ -18,8 +19,9 @@ const (
 	kindFile entryKind = iota
 	kindDir
 	kindSymlink
-	kindOther // FIFO, socket, device: skipped
-	kindError // could not be read: keep its rows
+	kindSpecial // FIFO, character or block device: recorded
+	kindOther   // socket (or anything else): skipped, and named under -v
+	kindError   // could not be read: keep its rows
 )
 
 // devIno identifies a real directory, to stop symlink loops.
@@ -51,6 +53,10 @@ type entry struct {
 	genRead      bool // gen was asked for (see coordinator.genOf)
 	ino          uint64
 	dev          uint64
+	uid, gid     uint32
+	rdev         uint64
+	xattrs       []catalog.XAttr // read by the hasher, or by meta (xattrsRead)
+	xattrsRead   bool
 	target       string
 	real         string
 	follow       bool // a followed symlink: open it without O_NOFOLLOW
@@ -156,7 +162,7 @@ func virtualEntry(t *tree, j dirJob, name string) (entry, bool) {
 func copyStat(e, src *entry) {
 	e.size, e.mtime, e.ctime, e.btime = src.size, src.mtime, src.ctime, src.btime
 	e.mode, e.rawMode, e.nlink, e.mtimeClamped = src.mode, src.rawMode, src.nlink, src.mtimeClamped
-	e.ino, e.dev = src.ino, src.dev
+	e.ino, e.dev, e.uid, e.gid, e.rdev = src.ino, src.dev, src.uid, src.gid, src.rdev
 }
 
 func realEntry(t *tree, j dirJob, dirfd int, name string) (entry, bool) {
@@ -179,6 +185,8 @@ func realEntry(t *tree, j dirJob, dirfd int, name string) (entry, bool) {
 		e.kind = kindDir
 	case unix.S_IFREG:
 		e.kind = kindFile
+	case unix.S_IFIFO, unix.S_IFCHR, unix.S_IFBLK:
+		e.kind = kindSpecial
 	default:
 		e.kind = kindOther
 		return e, true

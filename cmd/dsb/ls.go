@@ -47,7 +47,15 @@ func (a *app) lsEntry(e catalog.Entry) {
 		m := map[string]any{"size": e.Size, "mtime": timeStr(e.MTime), "mode": fs.FileMode(e.Mode).String(),
 			"disks": nonNil(e.Disks)}
 		pathFields(m, "path", e.Path)
+		if e.UID >= 0 {
+			m["uid"], m["gid"] = e.UID, e.GID
+		}
 		switch {
+		case e.Type.Special():
+			m["kind"] = map[catalog.FileType]string{catalog.FIFO: "fifo", catalog.CharDev: "char", catalog.BlockDev: "block"}[e.Type]
+			m["rdev"] = e.RDev
+			a.emit("special", m)
+			return
 		case e.Type == catalog.Symlink:
 			pathFields(m, "target", e.Target)
 			a.emit("symlink", m)

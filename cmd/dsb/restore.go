@@ -59,6 +59,7 @@ With no home catalog, open a disk's snapshot: dsb --db /media/disk/dsb.sqlite re
 	}
 	cmd.Flags().StringVar(&opt.To, "to", "", "directory to restore into (created if missing)")
 	cmd.Flags().BoolVar(&opt.Overwrite, "overwrite", false, "replace existing files that differ")
+	cmd.Flags().BoolVar(&opt.NumericOwner, "numeric-owner", false, "as root, restore owners by number even where their recorded names exist here (like tar)")
 	cmd.Flags().StringArrayVar(&diskArgs, "disk", nil, "read from this disk only (name, UUID), or also from this disk path (repeatable)")
 	cmd.Flags().StringVar(&at, "at", "", "restore the versions current at this time (RFC 3339 or 2006-01-02 15:04), from history")
 	cmd.Flags().BoolVar(&planOnly, "plan", false, "print the smallest set of disks that holds the request, and the bytes on each")

@@ -33,8 +33,11 @@ recorded as new, changed, renamed, linked or deleted.`,
 			}
 			defer cat.Close()
 			bar := a.newProgress("update")
+			opt.ProgressEvery = 100 * time.Millisecond // the bar throttles itself
 			opt.Progress = func(p scan.Progress) {
-				bar.set(p.BytesHashed, p.BytesHashed+p.QueuedBytes,
+				// Bytes read moves within a large file; never past the total.
+				total := p.BytesHashed + p.QueuedBytes
+				bar.set(min(max(p.BytesRead, p.BytesHashed), total), total,
 					fmt.Sprintf("%d files, %d hashed", p.Files, p.Hashed))
 			}
 			opt.Problem = func(p scan.Problem) {
@@ -96,14 +99,14 @@ func (a *app) updateSummary(r scan.Result) {
 	if a.json {
 		a.emit("summary", map[string]any{"command": "update", "new": r.New, "changed": r.Changed, "renamed": r.Renamed,
 			"deleted": r.Deleted, "unchanged": r.Unchanged, "symlinks": r.Symlinks, "dirs": r.Dirs, "empty": r.Empty,
-			"skipped": r.Skipped, "errors": r.Errors, "bitrot": len(r.BitRot), "bytes_hashed": r.BytesHashed,
+			"special": r.Special, "skipped": r.Skipped, "errors": r.Errors, "bitrot": len(r.BitRot), "bytes_hashed": r.BytesHashed,
 			"seconds": r.Elapsed.Seconds()})
 		return
 	}
 	a.printf("update: %d new, %d changed, %d renamed, %d deleted, %d unchanged, %d errors\n",
 		r.New, r.Changed, r.Renamed, r.Deleted, r.Unchanged, r.Errors)
-	a.printf("        %d directories, %d symlinks, %d empty files, %d skipped (FIFOs, sockets, devices)\n",
-		r.Dirs, r.Symlinks, r.Empty, r.Skipped)
+	a.printf("        %d directories, %d symlinks, %d empty files, %d FIFOs and devices, %d skipped (sockets)\n",
+		r.Dirs, r.Symlinks, r.Empty, r.Special, r.Skipped)
 	a.printf("        hashed %s in %s (%s)\n", bytesStr(r.BytesHashed), r.Elapsed.Round(1e6), rateStr(r.BytesHashed, r.Elapsed))
 }
 
