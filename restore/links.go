@@ -47,6 +47,11 @@ func (r *restorer) link(dfd int, name string, e *catalog.Entry) (bool, error) {
 	if !ok || first == e.Path {
 		return false, nil
 	}
+	if r.pending(first) {
+		if err := r.flush(); err != nil {
+			return false, err
+		}
+	}
 	els, err := elements(first)
 	if err != nil {
 		return false, err

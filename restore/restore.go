@@ -84,9 +84,12 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	}
 	for i := range entries {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return res, errors.Join(err, r.flush())
 		}
 		r.file(&entries[i])
+	}
+	if err := r.flush(); err != nil {
+		return res, err
 	}
 	if err := r.dirs(ctx, cat, sels); err != nil {
 		return res, err
@@ -164,6 +167,7 @@ type restorer struct {
 	dirFd   int
 	own     *owners
 	links   linkSet
+	batch   batch
 	copyBuf []byte
 }
 
@@ -236,13 +240,14 @@ func (r *restorer) file(e *catalog.Entry) {
 		r.finish(e, err)
 		return
 	}
+	queued := false
 	switch {
 	case e.Type == catalog.Symlink:
 		err = r.writeSymlink(dfd, name, e)
 	case e.Type.Special():
 		err = r.writeSpecial(dfd, name, e)
 	case e.Size == 0:
-		err = r.writeFile(dfd, name, e, nil)
+		err, queued = r.writeFile(dfd, name, e, nil), true
 	case e.Hash.IsZero():
 		err = fmt.Errorf("never hashed: run 'dsb update' while the source is there")
 	default:
@@ -251,6 +256,10 @@ func (r *restorer) file(e *catalog.Entry) {
 			r.addMissing(e)
 			return
 		}
+		queued = ok
+	}
+	if queued && err == nil {
+		return // counted when its batch is flushed
 	}
 	r.finish(e, err)
 }

@@ -27,19 +27,20 @@ func tempName() string {
 
 // writeFile writes content (nil: empty) to a temp file in dfd, sparse
 // where the content has blocks of zeros, checks it (the reader verifies
-// the digest at EOF), sets owner, attributes, mode and mtime, fsyncs and
-// renames it to name. A dropped setuid bit is returned as errSetidDropped
-// after the file is in place.
+// the digest at EOF), sets owner, attributes, mode and mtime, and queues
+// it: the batch makes it durable and gives it its name (see flush).
 func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err error) {
 	tmp := tempName()
 	fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
-	f := os.NewFile(uintptr(fd), tmp)
+	closed := false
 	defer func() {
+		if !closed {
+			unix.Close(fd)
+		}
 		if err != nil {
-			f.Close()
 			unix.Unlinkat(dfd, tmp, 0)
 		}
 	}()
@@ -64,16 +65,11 @@ func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.
 	if err := unix.UtimesNanoAt(dfd, tmp, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
+	closed = true
+	if err := unix.Close(fd); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := unix.Renameat(dfd, tmp, dfd, name); err != nil {
-		return err
-	}
-	return warn
+	return r.queue(dfd, tmp, name, e, warn)
 }
 
 func (r *restorer) writeSymlink(dfd int, name string, e *catalog.Entry) error {
