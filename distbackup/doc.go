@@ -11,7 +11,7 @@
 //     (rules, noinherit, priority, maxcopies, lock, hide, follow_symlinks);
 //   - file_tree: one row per catalogued regular file: mtime in integer
 //     milliseconds (Python's int(st_mtime*1000)), SHA-256 hex (NULL for an
-//     empty file, ” when not hashed yet), size, priority, maxcopies and the
+//     empty file, the empty string when not hashed yet), size, priority, maxcopies and the
 //     .meta-inf sidecar;
 //   - symbolic_link: path and readlink text;
 //   - object: one row per content, with its nexus: a string of '0'/'1' whose
