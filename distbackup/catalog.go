@@ -109,10 +109,12 @@ type Catalog struct {
 }
 
 // Sniff reports whether path is a distbackup catalog, looking only at the
-// SQLite header and its tables; it writes nothing.
-func Sniff(path string) bool {
+// SQLite header and its tables; it writes nothing. Only a file whose
+// user_version is above maxOther (the newest schema the caller's own
+// format has; distbackup's versions are far beyond dsb's) is opened.
+func Sniff(path string, maxOther int) bool {
 	v, err := headerVersion(path)
-	if err != nil || v == 0 {
+	if err != nil || v <= maxOther {
 		return false
 	}
 	c, err := openDB(path)

@@ -225,11 +225,14 @@ func TestOpenRejects(t *testing.T) {
 	if _, err := Open(junk); !errors.Is(err, ErrNotDistbackup) {
 		t.Errorf("Open(junk) = %v, want ErrNotDistbackup", err)
 	}
-	if Sniff(junk) {
-		t.Error("Sniff(junk) = true")
+	if Sniff(junk, 0) {
+		t.Error("Sniff(junk, 0) = true")
 	}
-	if !Sniff(filepath.Join(dir, "home", FileName)) {
+	if !Sniff(filepath.Join(dir, "home", FileName), 2) {
 		t.Error("Sniff(home catalog) = false")
+	}
+	if Sniff(filepath.Join(dir, "home", FileName), 31) {
+		t.Error("Sniff(home catalog, 31) = true: a file at most maxOther must not be opened")
 	}
 	// An older schema is told apart by type, with its version.
 	old := filepath.Join(tmp, FileName)

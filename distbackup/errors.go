@@ -10,6 +10,10 @@ var (
 	ErrNotDistbackup = errors.New("not a distbackup catalog")
 	// ErrNotDisk: the directory is not a distbackup disk.
 	ErrNotDisk = errors.New("not a distbackup disk")
+	// ErrIsCatalog: a distbackup catalog was given where a dsb one belongs.
+	ErrIsCatalog = errors.New("this is a distbackup catalog, not a dsb one")
+	// ErrIsDisk: a distbackup disk directory was given where a dsb disk belongs.
+	ErrIsDisk = errors.New("this is a distbackup disk, not a dsb one")
 )
 
 // SchemaError is a distbackup catalog of a schema version this dsb does not read.

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
+	"dsb/dbimport"
+	"dsb/distbackup"
 )
 
 // Exit codes (DESIGN §8).
@@ -57,6 +59,14 @@ func (a *app) exit(err error) int {
 		hint = "start with 'dsb source map VPATH DIR', or pass --db"
 	case errors.Is(err, catalog.ErrSnapshot):
 		hint = "restore, ls and status work on it; to adopt it as your catalog, copy it to ~/.config/dsb/dsb.sqlite and run: sqlite3 ~/.config/dsb/dsb.sqlite \"DELETE FROM meta WHERE key='snapshot_of_disk'\""
+	case errors.Is(err, distbackup.ErrIsCatalog):
+		hint = "import it with 'dsb import distbackup PATH' into a new dsb catalog; 'dsb --db PATH restore --to DIR' restores from a distbackup disk as it is"
+	case errors.Is(err, distbackup.ErrIsDisk):
+		hint = "convert it in place with 'dsb disk convert PATH' (after 'dsb import distbackup'); nothing is copied"
+	case errors.Is(err, dbimport.ErrNotEmpty):
+		hint = "import into a new catalog: pass --db NEWFILE, or move the existing catalog aside"
+	case errors.Is(err, distbackup.ErrNotDistbackup):
+		hint = "give distbackup.sqlite or the directory holding it (~/.config/distbackup, or a distbackup disk)"
 	case errors.Is(err, catalog.ErrReadOnly):
 		hint = "this catalog is opened read-only"
 	}

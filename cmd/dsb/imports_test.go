@@ -25,6 +25,8 @@ var allowedImports = map[string][]string{
 	"dsb/reliability":     {"dsb/backup", "dsb/catalog", "dsb/disks", "dsb/objects", "dsb/vpath"},
 	"dsb/backup":          {"dsb/catalog", "dsb/disks", "dsb/objects", "dsb/planner", "dsb/pool"},
 	"dsb/internal/loopfs": {},
+	"dsb/distbackup":      {},
+	"dsb/dbimport":        {"dsb/catalog", "dsb/distbackup", "dsb/objects", "dsb/pool", "dsb/vpath"},
 }
 
 // TestImportRules keeps README's import table true.
