@@ -130,7 +130,7 @@ func Sniff(path string, maxOther int) bool {
 func headerVersion(path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%w: %w", ErrNotDistbackup, err)
 	}
 	defer f.Close()
 	var h [100]byte

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// Script commands for the distbackup migration (import_distbackup.txtar and
+// friends), checked against the fixture's expected.json.
+func init() {
+	extraCmds["dbfixture"] = cmdDBFixture
+	extraCmds["dbcheck"] = cmdDBCheck
+	extraCmds["dblines"] = cmdDBLines
+}
+
+// dbfixture: set $DBFIX to the distbackup 1.0.20 fixture, found as
+// shared/fixtures/ beside the repository or beside a directory above it.
+func cmdDBFixture(ts *testscript.TestScript, neg bool, args []string) {
+	dir, err := os.Getwd() // the test's directory, cmd/dsb, in the repository
+	ts.Check(err)
+	for {
+		p := filepath.Join(dir, "shared", "fixtures", "distbackup-1.0.20")
+		if _, err := os.Stat(filepath.Join(p, "expected.json")); err == nil {
+			ts.Setenv("DBFIX", p)
+			return
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			ts.Fatalf("fixture shared/fixtures/distbackup-1.0.20 not found beside the repository")
+		}
+		dir = up
+	}
+}
+
+// dblines FILE PREFIX WANT: the lines of FILE that start with PREFIX are
+// exactly the lines of WANT (order kept).
+func cmdDBLines(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: dblines FILE PREFIX WANT")
+	}
+	var got []string
+	for _, l := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		if strings.HasPrefix(l, args[1]) {
+			got = append(got, l)
+		}
+	}
+	want := strings.Split(strings.TrimRight(ts.ReadFile(args[2]), "\n"), "\n")
+	if !slices.Equal(got, want) {
+		ts.Fatalf("lines starting with %q:\n%s\nwant:\n%s", args[1], strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+type dbExpected struct {
+	Files []struct {
+		VirtualPath string   `json:"virtual_path"`
+		Size        int64    `json:"size"`
+		MTimeNS     int64    `json:"mtime_ns"`
+		SHA256      *string  `json:"sha256"`
+		Disks       []string `json:"disks"`
+		LockedBy    string   `json:"locked_by"`
+		Catalog     struct {
+			LastModified int64 `json:"last_modified"`
+		} `json:"catalog"`
+	} `json:"files"`
+	Symlinks []struct {
+		VirtualPath string `json:"virtual_path"`
+		Target      string `json:"target"`
+	} `json:"symlinks"`
+	NotCatalogued []struct {
+		VirtualPath string `json:"virtual_path"`
+		Reason      string `json:"reason"`
+	} `json:"not_catalogued"`
+}
+
+type lsLine struct {
+	Type   string   `json:"type"`
+	Path   string   `json:"path"`
+	Size   int64    `json:"size"`
+	MTime  string   `json:"mtime"`
+	SHA256 *string  `json:"sha256"`
+	Target string   `json:"target"`
+	Disks  []string `json:"disks"`
+}
+
+// dbcheck imported|updated LSJSON [UPDATEJSON]: the `dsb ls --json` output
+// in LSJSON is expected.json: every catalogued file with its virtual path,
+// size, sha256 and disks, every symlink with its target.
+//   - imported: exactly those entries, mtimes the ms distbackup recorded;
+//   - updated: mtimes exact to the ns (but under a lock); any other entry is one distbackup
+//     left out for a reason that does not translate (regex rule, .meta-inf
+//     sidecar, .distbackup.skip), and UPDATEJSON's bytes_hashed is their
+//     size: no imported file was read again.
+func cmdDBCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || (args[0] != "imported" && args[0] != "updated") {
+		ts.Fatalf("usage: dbcheck imported|updated LSJSON [UPDATEJSON]")
+	}
+	var e dbExpected
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(ts.Getenv("DBFIX"), "expected.json"))), &e))
+	got := map[string]lsLine{}
+	sc := bufio.NewScanner(bytes.NewReader([]byte(ts.ReadFile(args[1]))))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l lsLine
+		ts.Check(json.Unmarshal(sc.Bytes(), &l))
+		got[l.Path] = l
+	}
+	bad := 0
+	fail := func(format string, a ...any) {
+		bad++
+		ts.Logf(format, a...)
+	}
+	for _, w := range e.Files {
+		g, ok := got[w.VirtualPath]
+		delete(got, w.VirtualPath)
+		if !ok {
+			fail("%q missing", w.VirtualPath)
+			continue
+		}
+		sum := emptySHA256
+		if w.SHA256 != nil {
+			sum = *w.SHA256
+		}
+		slices.Sort(g.Disks)
+		if g.Type != "file" || g.Size != w.Size || g.SHA256 == nil || *g.SHA256 != sum || !slices.Equal(g.Disks, w.Disks) {
+			fail("%q: %s %d B sha256 %v on %v; want %d B %s on %v", w.VirtualPath, g.Type, g.Size, g.SHA256, g.Disks, w.Size, sum, w.Disks)
+		}
+		mt, err := time.Parse(time.RFC3339Nano, g.MTime)
+		ts.Check(err)
+		want := w.MTimeNS
+		if args[0] == "imported" || w.LockedBy != "" {
+			want = w.Catalog.LastModified * 1e6 // a locked subtree is not scanned
+		}
+		if mt.UnixNano() != want {
+			fail("%q: mtime %d, want %d", w.VirtualPath, mt.UnixNano(), want)
+		}
+	}
+	for _, w := range e.Symlinks {
+		g, ok := got[w.VirtualPath]
+		delete(got, w.VirtualPath)
+		if !ok || g.Type != "symlink" || g.Target != w.Target {
+			fail("symlink %q = %+v, want target %q", w.VirtualPath, g, w.Target)
+		}
+	}
+	reasons := map[string]string{}
+	for _, n := range e.NotCatalogued {
+		reasons[n.VirtualPath] = n.Reason
+	}
+	var hashed int64
+	for p, g := range got {
+		r := reasons[p]
+		untranslatable := strings.Contains(r, "rule '/") || strings.Contains(r, ".meta-inf") ||
+			strings.Contains(r, ".distbackup.skip")
+		if args[0] == "imported" || !untranslatable {
+			fail("%q is in the catalog; distbackup did not catalogue it (%q)", p, r)
+		}
+		hashed += g.Size
+	}
+	if len(args) > 2 {
+		var sum struct {
+			BytesHashed int64 `json:"bytes_hashed"`
+		}
+		ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[2])), &sum))
+		if sum.BytesHashed != hashed {
+			fail("update hashed %d bytes; the files distbackup did not catalogue hold %d", sum.BytesHashed, hashed)
+		}
+	}
+	if bad > 0 {
+		ts.Fatalf("%d differences from expected.json", bad)
+	}
+}
