@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +22,7 @@ func init() {
 	extraCmds["dbfixture"] = cmdDBFixture
 	extraCmds["dbcheck"] = cmdDBCheck
 	extraCmds["dblines"] = cmdDBLines
+	extraCmds["dbtree"] = cmdDBTree
 }
 
 // dbfixture: set $DBFIX to the distbackup 1.0.20 fixture, found as
@@ -172,6 +176,70 @@ func cmdDBCheck(ts *testscript.TestScript, neg bool, args []string) {
 			fail("update hashed %d bytes; the files distbackup did not catalogue hold %d", sum.BytesHashed, hashed)
 		}
 	}
+	if bad > 0 {
+		ts.Fatalf("%d differences from expected.json", bad)
+	}
+}
+
+// dbtree DIR [exact]: DIR holds exactly expected.json's files (content,
+// size, and mtime to the ms distbackup kept, or to the ns with exact) and
+// symlinks (targets), and nothing else but directories.
+func cmdDBTree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: dbtree DIR [exact]")
+	}
+	var e dbExpected
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(ts.Getenv("DBFIX"), "expected.json"))), &e))
+	root := ts.MkAbs(args[0])
+	exact := len(args) > 1 && args[1] == "exact"
+	seen := map[string]bool{}
+	bad := 0
+	fail := func(format string, a ...any) {
+		bad++
+		ts.Logf(format, a...)
+	}
+	for _, w := range e.Files {
+		p := filepath.Join(root, filepath.FromSlash(w.VirtualPath))
+		seen[p] = true
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			fail("%q: not restored as a file (%v)", w.VirtualPath, err)
+			continue
+		}
+		b, err := os.ReadFile(p)
+		ts.Check(err)
+		sum := sha256.Sum256(b)
+		want := emptySHA256
+		if w.SHA256 != nil {
+			want = *w.SHA256
+		}
+		if hex.EncodeToString(sum[:]) != want || fi.Size() != w.Size {
+			fail("%q: content differs", w.VirtualPath)
+		}
+		mt, wantMT := fi.ModTime().UnixNano(), w.Catalog.LastModified*1e6
+		if exact {
+			wantMT = w.MTimeNS
+		}
+		if mt != wantMT {
+			fail("%q: mtime %d, want %d", w.VirtualPath, mt, wantMT)
+		}
+	}
+	for _, w := range e.Symlinks {
+		p := filepath.Join(root, filepath.FromSlash(w.VirtualPath))
+		seen[p] = true
+		if t, err := os.Readlink(p); err != nil || t != w.Target {
+			fail("symlink %q -> %q (%v), want %q", w.VirtualPath, t, err, w.Target)
+		}
+	}
+	ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !seen[p] {
+			fail("%s: not in expected.json", p)
+		}
+		return nil
+	}))
 	if bad > 0 {
 		ts.Fatalf("%d differences from expected.json", bad)
 	}
