@@ -36,6 +36,9 @@ var (
 type Options struct {
 	RemoveDistbackup bool // remove distbackup's own files at the end
 	Now              func() time.Time
+	// Pause, when set, is called after each durable step (moved, identity
+	// written), so that a test can kill the process in between.
+	Pause func(step string)
 	// stopAfter ends the run after that many steps, as a kill would (tests).
 	stopAfter int
 }
@@ -81,6 +84,11 @@ func Convert(ctx context.Context, cat *catalog.Catalog, dir string, opt Options)
 	}
 	step := 0
 	stop := func() bool { step++; return opt.stopAfter > 0 && step >= opt.stopAfter }
+	pause := func(name string) {
+		if opt.Pause != nil {
+			opt.Pause(name)
+		}
+	}
 
 	lock, err := disks.Lock(dir)
 	if err != nil {
@@ -93,6 +101,7 @@ func Convert(ctx context.Context, cat *catalog.Catalog, dir string, opt Options)
 	if err != nil {
 		return r, err
 	}
+	pause("moved")
 	if stop() {
 		return r, errStopped
 	}
@@ -104,6 +113,7 @@ func Convert(ctx context.Context, cat *catalog.Catalog, dir string, opt Options)
 	if err != nil {
 		return r, err
 	}
+	pause("identity")
 	if stop() {
 		return r, errStopped
 	}

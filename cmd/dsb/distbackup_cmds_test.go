@@ -23,6 +23,7 @@ func init() {
 	extraCmds["dbcheck"] = cmdDBCheck
 	extraCmds["dblines"] = cmdDBLines
 	extraCmds["dbtree"] = cmdDBTree
+	extraCmds["waitpath"] = cmdWaitPath
 }
 
 // dbfixture: set $DBFIX to the distbackup 1.0.20 fixture, found as
@@ -80,8 +81,16 @@ type dbExpected struct {
 	} `json:"symlinks"`
 	NotCatalogued []struct {
 		VirtualPath string `json:"virtual_path"`
+		TarPath     string `json:"tar_path"`
 		Reason      string `json:"reason"`
 	} `json:"not_catalogued"`
+	SourceMap []struct {
+		VirtualPath string `json:"virtual_path"`
+		TarDir      string `json:"tar_dir"`
+	} `json:"source_map"`
+	EmptyDirs []struct {
+		TarPath string `json:"tar_path"`
+	} `json:"empty_directories"`
 }
 
 type lsLine struct {
@@ -181,9 +190,11 @@ func cmdDBCheck(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// dbtree DIR [exact]: DIR holds exactly expected.json's files (content,
-// size, and mtime to the ms distbackup kept, or to the ns with exact) and
-// symlinks (targets), and nothing else but directories.
+// dbtree DIR [exact [new]]: DIR holds exactly expected.json's files
+// (content, size, and mtime to the ms distbackup kept, or to the ns with
+// exact) and symlinks (targets), and nothing else but directories; with
+// new, also entries distbackup did not catalogue, each equal to its file
+// in the extracted tar at $WORK/src.
 func cmdDBTree(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
 		ts.Fatalf("usage: dbtree DIR [exact]")
@@ -192,11 +203,30 @@ func cmdDBTree(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(ts.Getenv("DBFIX"), "expected.json"))), &e))
 	root := ts.MkAbs(args[0])
 	exact := len(args) > 1 && args[1] == "exact"
+	extra := map[string]string{} // restored path -> source in the tar
+	if len(args) > 2 && args[2] == "new" {
+		for _, n := range e.NotCatalogued {
+			extra[filepath.Join(root, filepath.FromSlash(n.VirtualPath))] = filepath.Join(ts.Getenv("WORK"), "src", n.TarPath)
+		}
+	}
 	seen := map[string]bool{}
 	bad := 0
 	fail := func(format string, a ...any) {
 		bad++
 		ts.Logf(format, a...)
+	}
+	if len(extra) > 0 {
+		for _, d := range e.EmptyDirs { // distbackup has no table for them; dsb does
+			vp := d.TarPath
+			for _, m := range e.SourceMap {
+				if strings.HasPrefix(d.TarPath, m.TarDir+"/") {
+					vp = m.VirtualPath + strings.TrimPrefix(d.TarPath, m.TarDir+"/")
+				}
+			}
+			if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(vp))); err != nil || !fi.IsDir() {
+				fail("empty directory %s not restored at %s", d.TarPath, vp)
+			}
+		}
 	}
 	for _, w := range e.Files {
 		p := filepath.Join(root, filepath.FromSlash(w.VirtualPath))
@@ -217,7 +247,7 @@ func cmdDBTree(ts *testscript.TestScript, neg bool, args []string) {
 			fail("%q: content differs", w.VirtualPath)
 		}
 		mt, wantMT := fi.ModTime().UnixNano(), w.Catalog.LastModified*1e6
-		if exact {
+		if exact && w.LockedBy == "" { // a locked subtree was never scanned by dsb
 			wantMT = w.MTimeNS
 		}
 		if mt != wantMT {
@@ -235,12 +265,38 @@ func cmdDBTree(ts *testscript.TestScript, neg bool, args []string) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && !seen[p] {
+		if d.IsDir() || seen[p] {
+			return nil
+		}
+		src, ok := extra[p]
+		if !ok {
 			fail("%s: not in expected.json", p)
+			return nil
+		}
+		a, err := os.ReadFile(p)
+		ts.Check(err)
+		b, err := os.ReadFile(src)
+		ts.Check(err)
+		if !bytes.Equal(a, b) {
+			fail("%s differs from %s", p, src)
 		}
 		return nil
 	}))
 	if bad > 0 {
 		ts.Fatalf("%d differences from expected.json", bad)
 	}
+}
+
+// waitpath PATH: wait (up to a minute) until PATH exists.
+func cmdWaitPath(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: waitpath PATH")
+	}
+	p := ts.MkAbs(args[0])
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Lstat(p); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("%s did not appear within a minute", p)
 }

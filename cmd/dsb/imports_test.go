@@ -27,6 +27,7 @@ var allowedImports = map[string][]string{
 	"dsb/internal/loopfs": {},
 	"dsb/distbackup":      {},
 	"dsb/dbimport":        {"dsb/catalog", "dsb/distbackup", "dsb/objects", "dsb/pool", "dsb/vpath"},
+	"dsb/convert":         {"dsb/backup", "dsb/catalog", "dsb/disks", "dsb/distbackup", "dsb/objects", "dsb/pool"},
 }
 
 // TestImportRules keeps README's import table true.
