@@ -226,6 +226,9 @@ func importFiles(ctx context.Context, src *distbackup.Catalog, dst *catalog.Cata
 		s.upd = upd
 	}
 	err := src.Files(ctx, func(df distbackup.File) error {
+		if !usable(r, df.VPath) {
+			return nil
+		}
 		r.Files++
 		f := catalog.File{Type: catalog.Regular, Size: df.Size, MTime: df.MTimeMS * 1e6, Mode: fileMode,
 			CTime: catalog.CTimeImported, Gen: catalog.GenImported}
@@ -259,6 +262,9 @@ func importFiles(ctx context.Context, src *distbackup.Catalog, dst *catalog.Cata
 		for _, l := range links {
 			if err != nil {
 				break
+			}
+			if !usable(r, l.VPath) {
+				continue
 			}
 			r.Symlinks++
 			err = s.put(ctx, l.VPath, catalog.File{Type: catalog.Symlink, Mode: linkMode, Target: l.Target,
@@ -320,4 +326,15 @@ func importCopies(ctx context.Context, src *distbackup.Catalog, dst *catalog.Cat
 		}
 	}
 	return nil
+}
+
+// usable reports whether a distbackup virtual path is one dsb can keep: a
+// clean absolute path (no "..", no empty or "." elements, no NUL). Others
+// are listed and skipped: a catalog is input, not trusted.
+func usable(r *Report, p string) bool {
+	if c, err := vpath.Clean(p); err == nil && c == p && p != "/" {
+		return true
+	}
+	r.Untranslated = append(r.Untranslated, fmt.Sprintf("%s: not a usable virtual path; not imported", strconv.Quote(p)))
+	return false
 }

@@ -3,6 +3,7 @@ package dbimport
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -241,5 +242,50 @@ func TestRemap(t *testing.T) {
 	}
 	if _, err := ParseRemap("relative=/x"); !errors.Is(err, ErrBadRemap) {
 		t.Errorf("ParseRemap(relative) = %v", err)
+	}
+}
+
+// A catalog is input: a path that could climb out of a restore target is
+// listed and skipped, never imported.
+func TestImportSkipsUnusablePaths(t *testing.T) {
+	dir, e := loadExpected(t)
+	tmp := t.TempDir()
+	bad := filepath.Join(tmp, distbackup.FileName)
+	copyFile(t, filepath.Join(dir, "home", distbackup.FileName), bad)
+	ctx := context.Background()
+	for _, q := range []string{
+		`UPDATE file_tree SET virtual_path='/docs/../../etc/passwd' WHERE virtual_path='/docs/README'`,
+		`UPDATE symbolic_link SET virtual_path='/photos//latest.jpg' WHERE virtual_path='/photos/latest.jpg'`,
+	} {
+		if err := catalog.ExecRaw(ctx, bad, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := distbackup.Open(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rep, err := Import(ctx, src, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != int64(len(e.Files)-1) || rep.Symlinks != int64(len(e.Symlinks)-1) {
+		t.Errorf("imported %d files and %d symlinks; want the two bad paths skipped", rep.Files, rep.Symlinks)
+	}
+	for _, want := range []string{`"/docs/../../etc/passwd": not a usable virtual path`, `"/photos//latest.jpg": not a usable`} {
+		if !slices.ContainsFunc(rep.Untranslated, func(l string) bool { return strings.Contains(l, want) }) {
+			t.Errorf("untranslated list lacks %s", want)
+		}
+	}
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
+	"dsb/convert"
 	"dsb/dbimport"
 	"dsb/distbackup"
 )
@@ -65,6 +66,10 @@ func (a *app) exit(err error) int {
 		hint = "convert it in place with 'dsb disk convert PATH' (after 'dsb import distbackup'); nothing is copied"
 	case errors.Is(err, dbimport.ErrNotEmpty):
 		hint = "import into a new catalog: pass --db NEWFILE, or move the existing catalog aside"
+	case errors.Is(err, convert.ErrOtherDisk):
+		hint = "if an older dsb made it an empty disk with 'disk add', run 'dsb disk remove NAME' and delete its dsb-disk.json, then convert"
+	case errors.Is(err, convert.ErrBothStores):
+		hint = "move objects/ aside (if it holds dsb objects, they belong to another disk), then convert again"
 	case errors.Is(err, distbackup.ErrNotDistbackup):
 		hint = "give distbackup.sqlite or the directory holding it (~/.config/distbackup, or a distbackup disk)"
 	case errors.Is(err, catalog.ErrReadOnly):

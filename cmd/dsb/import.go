@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -120,7 +121,12 @@ func (a *app) importInto(ctx context.Context, src *distbackup.Catalog, opt dbimp
 			return rep, err
 		}
 	}
-	return rep, os.Rename(tmp, path)
+	// A link, not a rename: it fails rather than replace a catalog that
+	// another dsb created meanwhile.
+	if err := os.Link(tmp, path); err != nil {
+		return rep, fmt.Errorf("put the imported catalog in place: %w", err)
+	}
+	return rep, os.Remove(tmp)
 }
 
 func (a *app) importReport(r dbimport.Report, dry bool) {
