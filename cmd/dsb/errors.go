@@ -43,6 +43,7 @@ func (a *app) exit(err error) int {
 	var ue usageError
 	var pe partialError
 	var le *catalog.LockedError
+	var se *distbackup.SchemaError
 	msg, code, hint := err.Error(), exitError, ""
 	switch {
 	case errors.As(err, &pe):
@@ -66,6 +67,10 @@ func (a *app) exit(err error) int {
 		hint = "convert it in place with 'dsb disk convert PATH' (after 'dsb import distbackup'); nothing is copied"
 	case errors.Is(err, dbimport.ErrNotEmpty):
 		hint = "import into a new catalog: pass --db NEWFILE, or move the existing catalog aside"
+	case errors.As(err, &se) && se.Version < distbackup.SchemaVersion:
+		hint = "open it once with distbackup 1.0.20, which upgrades its catalog, then import again"
+	case errors.As(err, &se):
+		hint = "this dsb reads only what distbackup 1.0.20 writes; please report the version you have"
 	case errors.Is(err, convert.ErrOtherDisk):
 		hint = "if an older dsb made it an empty disk with 'disk add', run 'dsb disk remove NAME' and delete its dsb-disk.json, then convert"
 	case errors.Is(err, convert.ErrBothStores):

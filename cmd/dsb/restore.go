@@ -205,8 +205,12 @@ func (a *app) restoreDistbackup(ctx context.Context, path string, opt restore.Op
 		return usageError{fmt.Errorf("--to DIR is required")}
 	}
 	for _, d := range ds {
-		a.printf("reading distbackup disk %s (%s) at %s: %d objects\n", d.Name, d.UUID, quotePath(d.Dir), len(d.Holds))
-		opt.Sources = append(opt.Sources, restore.Source{Name: d.Name, Store: d.Store})
+		name := d.Name // the catalog's name for it, which restore reports
+		if cd, err := cat.DiskByName(ctx, d.UUID); err == nil {
+			name = cd.Name
+		}
+		a.printf("reading distbackup disk %s (%s) at %s: %d objects\n", name, d.UUID, quotePath(d.Dir), len(d.Holds))
+		opt.Sources = append(opt.Sources, restore.Source{Name: name, Store: d.Store})
 	}
 	return a.runRestore(ctx, cat, opt)
 }
