@@ -212,8 +212,7 @@ func moveObjects(dir string, stop func() bool) (moved, link bool, err error) {
 // its identity, its catalog snapshot, the link to objects/ and temp files
 // of crashed copies. bad-objects/ has the same layout in both tools and stays.
 func removeDistbackup(dir string) ([]string, error) {
-	names := []string{distbackup.IdentityFile, distbackup.FileName, distbackup.FileName + "-wal",
-		distbackup.FileName + "-shm", ".distbackup.uuid", ".distbackup.name"}
+	names := []string{distbackup.FileName, distbackup.FileName + "-wal", distbackup.FileName + "-shm"}
 	if t, err := os.Readlink(filepath.Join(dir, distbackup.ObjectsDir)); err == nil && t == objectsName {
 		names = append(names, distbackup.ObjectsDir)
 	}
@@ -226,6 +225,8 @@ func removeDistbackup(dir string) ([]string, error) {
 			names = append(names, e.Name())
 		}
 	}
+	// The identity last: until it goes, a rerun still knows the disk.
+	names = append(names, ".distbackup.name", ".distbackup.uuid", distbackup.IdentityFile)
 	var out []string
 	for _, n := range names {
 		err := os.Remove(filepath.Join(dir, n))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +30,10 @@ again and it finishes. distbackup's own files stay unless
   dsb disk convert /media/usb1/distbackup-data --remove-distbackup-files`,
 		Args: argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Look at the disk before opening (maybe creating) the catalog.
+			if _, err := distbackup.ReadIdentity(args[0]); err != nil {
+				return err
+			}
 			cat, err := a.openCatalog(cmd.Context(), true)
 			if err != nil {
 				return err
@@ -41,9 +44,6 @@ again and it finishes. distbackup's own files stay unless
 				opt.Pause = func(string) { time.Sleep(d) } // lets a test kill it between steps
 			}
 			r, err := convert.Convert(cmd.Context(), cat, args[0], opt)
-			if errors.Is(err, convert.ErrUnknownDisk) {
-				return usageError{errors.Join(err, errors.New("import its catalog first: dsb import distbackup CATALOG"))}
-			}
 			if err != nil {
 				return err
 			}

@@ -71,6 +71,8 @@ func (a *app) exit(err error) int {
 		hint = "open it once with distbackup 1.0.20, which upgrades its catalog, then import again"
 	case errors.As(err, &se):
 		hint = "this dsb reads only what distbackup 1.0.20 writes; please report the version you have"
+	case errors.Is(err, convert.ErrUnknownDisk):
+		hint = "import its catalog first: 'dsb import distbackup CATALOG' brings the disk's name, UUID and budget"
 	case errors.Is(err, convert.ErrOtherDisk):
 		hint = "if an older dsb made it an empty disk with 'disk add', run 'dsb disk remove NAME' and delete its dsb-disk.json, then convert"
 	case errors.Is(err, convert.ErrBothStores):

@@ -11,6 +11,7 @@ import (
 	"dsb/catalog"
 	"dsb/dbimport"
 	"dsb/distbackup"
+	"dsb/objects"
 )
 
 func newImportCmd(a *app) *cobra.Command {
@@ -61,6 +62,17 @@ with 'dsb disk convert PATH' first.`,
 				return err
 			}
 			defer src.Close()
+			// A catalog on a disk is that disk's snapshot, stale about the
+			// disk itself: what it holds is read from its object files.
+			ds, err := dbimport.FindDisks(cmd.Context(), src.Path(), nil)
+			if err != nil {
+				return err
+			}
+			opt.Holdings = map[string]map[objects.ID]int64{}
+			for _, d := range ds {
+				opt.Holdings[d.UUID] = d.Holds
+				a.printf("disk %s: what it holds is read from its %d object files, not from its catalog snapshot\n", d.Name, len(d.Holds))
+			}
 			if dryRun {
 				rep, err := dbimport.Import(cmd.Context(), src, nil, opt)
 				if err != nil {
