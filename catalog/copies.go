@@ -116,19 +116,6 @@ func (c *Catalog) MarkNeedsHash(ctx context.Context, dir int64, name string) err
 	return err
 }
 
-// RehashImported makes the next update re-read every file whose hash was
-// imported and not read by dsb since. It returns how many there are.
-func (c *Catalog) RehashImported(ctx context.Context) (int64, error) {
-	if err := c.writable(); err != nil {
-		return 0, err
-	}
-	res, err := c.db.ExecContext(ctx, `UPDATE files SET ctime=-1 WHERE gen=? AND type=0`, GenImported)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
-}
-
 // Holder is a disk holding a copy of an object.
 type Holder struct {
 	Disk       string
