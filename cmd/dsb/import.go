@@ -108,7 +108,11 @@ func (a *app) importInto(ctx context.Context, src *distbackup.Catalog, opt dbimp
 			return dbimport.Report{}, err
 		}
 		defer cat.Close()
-		return dbimport.Import(ctx, src, cat, opt)
+		rep, err := dbimport.Import(ctx, src, cat, opt)
+		if err != nil && !errors.Is(err, dbimport.ErrNotEmpty) {
+			err = fmt.Errorf("import into %s stopped part-way (delete that catalog and import again): %w", path, err)
+		}
+		return rep, err
 	}
 	tmp := path + ".importing"
 	for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
@@ -126,6 +130,7 @@ func (a *app) importInto(ctx context.Context, src *distbackup.Catalog, opt dbimp
 	}
 	_ = os.Remove(tmp + ".lock")
 	if err != nil {
+		_ = os.Remove(tmp)
 		return rep, err
 	}
 	if _, err := os.Stat(tmp + "-wal"); err == nil {
