@@ -163,3 +163,31 @@ func mustDisk(t *testing.T, cat *catalog.Catalog, name string) catalog.Disk {
 	}
 	return d
 }
+
+// A legacy distbackup disk (.distbackup.uuid/.name, objects in
+// .distbackup.data/) converts the same way.
+func TestConvertLegacyDisk(t *testing.T) {
+	cat, disk, e := setup(t)
+	ctx := context.Background()
+	if err := os.Rename(filepath.Join(disk, distbackup.ObjectsDir), filepath.Join(disk, ".distbackup.data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(disk, distbackup.IdentityFile)); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]string{".distbackup.uuid": e.Disks[0].UUID + "\n", ".distbackup.name": "d1\n"} {
+		if err := os.WriteFile(filepath.Join(disk, name), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Convert(ctx, cat, disk, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countObjects(t, disk, "objects"); n != e.Disks[0].Objects || r.LinkKept || r.Reconciled.Missing != 0 {
+		t.Errorf("legacy disk: %d objects, link kept %v, %+v", n, r.LinkKept, r.Reconciled)
+	}
+	if _, err := os.Lstat(filepath.Join(disk, ".distbackup.data")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf(".distbackup.data left behind: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package dbimport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -241,11 +242,17 @@ func importFiles(ctx context.Context, src *distbackup.Catalog, dst *catalog.Cata
 			r.Empty++
 		case !df.Hashed:
 			r.Rehash = append(r.Rehash, df.VPath+": distbackup never hashed it (an interrupted update); update reads it")
-		case !known || osize != df.Size:
+		case !known:
+			r.Rehash = append(r.Rehash, df.VPath+": its hash has no object row in the distbackup catalog; update reads it")
+		case osize != df.Size:
 			r.Rehash = append(r.Rehash, fmt.Sprintf("%s: its size (%d) is not its object's (%d): distbackup kept a stale hash; update reads it",
 				df.VPath, df.Size, osize))
 		default:
 			ref, err := s.object(ctx, df.Hash, df.Size)
+			if errors.Is(err, objects.ErrInvalidID) {
+				r.Rehash = append(r.Rehash, fmt.Sprintf("%s: its hash %s is not a SHA-256; update reads it", df.VPath, strconv.Quote(df.Hash)))
+				break
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", df.VPath, err)
 			}
@@ -307,7 +314,9 @@ func importCopies(ctx context.Context, src *distbackup.Catalog, dst *catalog.Cat
 			}
 			id, err := objects.ParseID(o.Hash)
 			if err != nil {
-				return fmt.Errorf("object %s: %w", o.Hash, err)
+				r.Untranslated = append(r.Untranslated, fmt.Sprintf("object %s: not a SHA-256; its copies are not imported (a backup of the disk adopts what is really there)",
+					strconv.Quote(o.Hash)))
+				return nil
 			}
 			changes[di].Add = append(changes[di].Add, catalog.Copy{Hash: id, Size: o.Size, Object: refs[o.Hash]})
 		}

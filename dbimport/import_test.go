@@ -256,6 +256,8 @@ func TestImportSkipsUnusablePaths(t *testing.T) {
 	for _, q := range []string{
 		`UPDATE file_tree SET virtual_path='/docs/../../etc/passwd' WHERE virtual_path='/docs/README'`,
 		`UPDATE symbolic_link SET virtual_path='/photos//latest.jpg' WHERE virtual_path='/photos/latest.jpg'`,
+		`UPDATE file_tree SET hash=upper(hash) WHERE virtual_path='/docs/report.pdf'`,
+		`UPDATE object SET hash=upper(hash) WHERE hash LIKE '06c7%'`,
 	} {
 		if err := catalog.ExecRaw(ctx, bad, q); err != nil {
 			t.Fatal(err)
@@ -277,6 +279,11 @@ func TestImportSkipsUnusablePaths(t *testing.T) {
 		if !slices.ContainsFunc(rep.Untranslated, func(l string) bool { return strings.Contains(l, want) }) {
 			t.Errorf("untranslated list lacks %s", want)
 		}
+	}
+	if !slices.ContainsFunc(rep.Rehash, func(l string) bool { return strings.Contains(l, "/docs/report.pdf: its hash") }) ||
+		!slices.ContainsFunc(rep.Rehash, func(l string) bool { return strings.Contains(l, "neg-04 (scan).tif: its hash has no object row") }) ||
+		!slices.ContainsFunc(rep.Untranslated, func(l string) bool { return strings.Contains(l, "not a SHA-256; its copies") }) {
+		t.Errorf("a hash that is no SHA-256 is not listed:\n%s\n%s", strings.Join(rep.Rehash, "\n"), strings.Join(rep.Untranslated, "\n"))
 	}
 }
 
