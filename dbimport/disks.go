@@ -29,7 +29,12 @@ func OpenDisk(ctx context.Context, dir string) (Disk, error) {
 	}
 	objs, ok := distbackup.ObjectsPath(dir)
 	if !ok {
-		return Disk{}, fmt.Errorf("%w: %s has no %s directory", distbackup.ErrNotDisk, dir, distbackup.ObjectsDir)
+		// Half-way through dsb disk convert on a filesystem without
+		// symlinks: the objects have moved to objects/ already.
+		objs = filepath.Join(dir, "objects")
+		if fi, err := os.Stat(objs); err != nil || !fi.IsDir() {
+			return Disk{}, fmt.Errorf("%w: %s has no %s directory", distbackup.ErrNotDisk, dir, distbackup.ObjectsDir)
+		}
 	}
 	st, err := objects.OpenDirNamed(dir, filepath.Base(objs))
 	if err != nil {
