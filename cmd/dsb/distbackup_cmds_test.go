@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"dsb/internal/dbfixture"
 )
 
 // Script commands for the distbackup migration (import_distbackup.txtar and
@@ -29,20 +31,9 @@ func init() {
 // dbfixture: set $DBFIX to the distbackup 1.0.20 fixture, found as
 // shared/fixtures/ beside the repository or beside a directory above it.
 func cmdDBFixture(ts *testscript.TestScript, neg bool, args []string) {
-	dir, err := os.Getwd() // the test's directory, cmd/dsb, in the repository
+	p, err := dbfixture.Find() // from the test's directory, cmd/dsb
 	ts.Check(err)
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "distbackup-1.0.20")
-		if _, err := os.Stat(filepath.Join(p, "expected.json")); err == nil {
-			ts.Setenv("DBFIX", p)
-			return
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			ts.Fatalf("fixture shared/fixtures/distbackup-1.0.20 not found beside the repository")
-		}
-		dir = up
-	}
+	ts.Setenv("DBFIX", p)
 }
 
 // dblines FILE PREFIX WANT: the lines of FILE that start with PREFIX are

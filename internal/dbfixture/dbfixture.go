@@ -1,36 +1,47 @@
-package convert
+package dbfixture
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// fixtureDir finds the distbackup 1.0.20 fixture: shared/fixtures/ beside
-// the repository (in CI), or beside any directory above it (a git worktree
-// one level deeper).
-func fixtureDir(t testing.TB) string {
-	t.Helper()
+// Find looks for the distbackup 1.0.20 fixture from the working directory
+// (a package's directory in the repository) up: shared/fixtures/ beside the
+// repository (in CI), or beside any directory above it (a git worktree one
+// level deeper).
+func Find() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	for {
 		p := filepath.Join(dir, "shared", "fixtures", "distbackup-1.0.20")
 		if _, err := os.Stat(filepath.Join(p, "expected.json")); err == nil {
-			return p
+			return p, nil
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
-			t.Fatal("fixture shared/fixtures/distbackup-1.0.20 not found beside the repository")
+			return "", errors.New("fixture shared/fixtures/distbackup-1.0.20 not found beside the repository")
 		}
 		dir = up
 	}
 }
 
-// expected is the part of expected.json these tests check.
-type expected struct {
+// Dir is Find for a test, which fails without the fixture.
+func Dir(t testing.TB) string {
+	t.Helper()
+	p, err := Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Expected is the part of expected.json the tests check.
+type Expected struct {
 	SchemaVersion int `json:"schema_version"`
 	SourceMap     []struct {
 		VirtualPath string `json:"virtual_path"`
@@ -71,6 +82,10 @@ type expected struct {
 		VirtualPath string `json:"virtual_path"`
 		Target      string `json:"target"`
 	} `json:"symlinks"`
+	NotCatalogued []struct {
+		VirtualPath string `json:"virtual_path"`
+		Reason      string `json:"reason"`
+	} `json:"not_catalogued"`
 	Objects []struct {
 		SHA256 string   `json:"sha256"`
 		Size   int64    `json:"size"`
@@ -81,13 +96,14 @@ type expected struct {
 	} `json:"objects"`
 }
 
-func loadExpected(t testing.TB) (string, expected) {
-	dir := fixtureDir(t)
+// Load returns the fixture directory and its expected.json.
+func Load(t testing.TB) (string, Expected) {
+	dir := Dir(t)
 	b, err := os.ReadFile(filepath.Join(dir, "expected.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var e expected
+	var e Expected
 	if err := json.Unmarshal(b, &e); err != nil {
 		t.Fatal(err)
 	}
