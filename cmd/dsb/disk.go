@@ -159,6 +159,9 @@ func nsTime(ns int64) any {
 
 // withDisk opens the catalog and resolves the disk argument.
 func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*catalog.Catalog, catalog.Disk) error) error {
+	if strings.ContainsRune(arg, '/') && distbackup.IsDisk(arg) && !pathExists(filepath.Join(arg, disks.IdentityFile)) {
+		return fmt.Errorf("%s: %w", arg, distbackup.ErrIsDisk) // before a catalog is opened (or created)
+	}
 	cat, err := a.openCatalog(cmd.Context(), write)
 	if err != nil {
 		return err

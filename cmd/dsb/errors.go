@@ -12,6 +12,7 @@ import (
 	"dsb/convert"
 	"dsb/dbimport"
 	"dsb/distbackup"
+	"dsb/pool"
 )
 
 // Exit codes (DESIGN §8).
@@ -71,6 +72,8 @@ func (a *app) exit(err error) int {
 		hint = "open it once with distbackup 1.0.20, which upgrades its catalog, then import again"
 	case errors.As(err, &se):
 		hint = "this dsb reads only what distbackup 1.0.20 writes; please report the version you have"
+	case errors.Is(err, pool.ErrNotAttached):
+		hint = "attach it, or give its data path; a disk imported from distbackup needs 'dsb disk convert PATH' first"
 	case errors.Is(err, convert.ErrUnknownDisk):
 		hint = "import its catalog first: 'dsb import distbackup CATALOG' brings the disk's name, UUID and budget"
 	case errors.Is(err, convert.ErrOtherDisk):
