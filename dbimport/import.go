@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 
 	"dsb/catalog"
@@ -64,6 +65,8 @@ func Import(ctx context.Context, src *distbackup.Catalog, dst *catalog.Catalog, 
 	if err != nil {
 		return r, err
 	}
+	srcs = slices.DeleteFunc(srcs, func(s distbackup.Source) bool { return VPath(s.VPath) != "/" && !usable(&r, VPath(s.VPath)) })
+	cfgs = slices.DeleteFunc(cfgs, func(c distbackup.Config) bool { return VPath(c.VPath) != "/" && !usable(&r, VPath(c.VPath)) })
 	r.Settings = TranslateSettings(srcs, cfgs)
 	r.Untranslated = append(r.Untranslated,
 		"directories holding a .distbackup.skip marker: dsb does not read the marker and backs them up (hide one with 'dsb source set VPATH --hide')")

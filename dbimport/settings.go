@@ -198,6 +198,10 @@ func TranslateSettings(srcs []distbackup.Source, cfgs []distbackup.Config) Setti
 		for i := len(c.Rules) - 1; i >= 0; i-- {
 			r := parseRule(c.Rules[i])
 			pat, ok := r.pattern()
+			if _, err := vpath.ParsePattern(p, pat); ok && err != nil {
+				un("%s: rule %s: %v; not translated", p, strconv.Quote(r.text), err)
+				continue
+			}
 			if !ok {
 				why := "a regular expression"
 				if r.kind == '?' {
