@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/convert"
+	"dsb/disks"
 	"dsb/distbackup"
 )
 
@@ -32,6 +33,10 @@ again and it finishes. distbackup's own files stay unless
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Look at the disk before opening (maybe creating) the catalog.
 			if _, err := distbackup.ReadIdentity(args[0]); err != nil {
+				if id, derr := disks.ReadIdentity(args[0]); derr == nil {
+					a.printf("%s is dsb disk %s already (converted; distbackup's files removed)\n", quotePath(args[0]), id.Name)
+					return nil
+				}
 				return err
 			}
 			cat, err := a.openCatalog(cmd.Context(), true)
