@@ -41,9 +41,11 @@ only read. What cannot be translated is listed, one line each.
 Hashes are trusted as distbackup earned them: the next 'dsb update' keeps a
 file's hash while its size and mtime are unchanged and records the file's
 full identity; 'dsb why' shows such files as imported, not re-read, until
-'dsb update --rehash-imported' (or --paranoid) reads them. Copies count as
-unverified until each disk's next backup reconciles it; convert each disk
-with 'dsb disk convert PATH' first.`,
+'dsb update --rehash-imported' (or --paranoid) reads them. Copies show as
+never verified until 'dsb verify'; convert each disk with 'dsb disk convert
+PATH', which checks them against the objects really there. A catalog on a
+distbackup disk (its snapshot) imports too: what that disk holds is read
+from its object files.`,
 		Example: `  dsb import distbackup ~/.config/distbackup --dry-run
   dsb import distbackup ~/.config/distbackup/distbackup.sqlite --remap /srv/data=/mnt/data
   dsb update`,
@@ -94,7 +96,7 @@ with 'dsb disk convert PATH' first.`,
 	return cmd
 }
 
-// importInto imports into the catalog --db names. A new catalog is built
+// importInto imports into the catalog --db (or $DSB_PATH) names. A new catalog is built
 // under a temporary name and renamed into place at the end, so an
 // interrupted import leaves no half-filled catalog behind.
 func (a *app) importInto(ctx context.Context, src *distbackup.Catalog, opt dbimport.Options) (dbimport.Report, error) {
@@ -176,7 +178,7 @@ func (a *app) importReport(r dbimport.Report, dry bool) {
 	for _, l := range r.Notices {
 		a.warnf("%s", l)
 	}
-	a.printf("%s %d files (%d empty), %d symlinks, %d contents, %d copies on %d disks (unverified until each disk is reconciled)\n",
+	a.printf("%s %d files (%d empty), %d symlinks, %d contents, %d copies on %d disks (not verified by dsb yet)\n",
 		verb, r.Files, r.Empty, r.Symlinks, r.Objects, r.Copies, len(r.Disks))
 	if !dry {
 		a.printf("next: 'dsb update' (keeps each imported hash while size and mtime match), then 'dsb disk convert PATH' for each disk\n")
