@@ -111,9 +111,11 @@ func (c *Catalog) FileAt(ctx context.Context, dir int64, name string) (File, err
 	var obj sql.NullInt64
 	var target, h []byte
 	var ino, dev int64
-	err := c.db.QueryRowContext(ctx, `SELECT f.id, f.type, f.size, f.mtime, f.mode, f.ino, f.dev, f.object, f.target, o.hash
+	var ctime, btime, gen sql.NullInt64
+	err := c.db.QueryRowContext(ctx, `SELECT f.id, f.type, f.size, f.mtime, f.mode, f.ino, f.dev, f.object, f.target, o.hash,
+		f.ctime, f.btime, f.gen
 		FROM files f LEFT JOIN objects o ON o.id=f.object WHERE f.dir=? AND f.name=?`, dir, []byte(name)).
-		Scan(&f.ID, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target, &h)
+		Scan(&f.ID, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &obj, &target, &h, &ctime, &btime, &gen)
 	if err == sql.ErrNoRows {
 		return f, fmt.Errorf("file %q: %w", name, ErrNotFound)
 	}
@@ -121,6 +123,7 @@ func (c *Catalog) FileAt(ctx context.Context, dir int64, name string) (File, err
 		return f, err
 	}
 	f.Ino, f.Dev, f.Object, f.Target = uint64(ino), uint64(dev), obj.Int64, string(target)
+	f.CTime, f.BTime, f.Gen = identity(ctime, btime, gen)
 	if h != nil {
 		f.Hash, err = objects.IDFromBytes(h)
 	}

@@ -52,7 +52,35 @@ const (
 	// CTimeReread: the content must be read again at the next update
 	// (backup found it no longer matches the hash). Nothing matches it.
 	CTimeReread int64 = -1
+	// CTimeImported: imported from another tool's catalog (distbackup),
+	// which kept only size and a millisecond mtime, and no usable inode.
+	// Such a row is trusted once on size and mtime (ImportedMTimeMatches),
+	// as that tool itself did, and gets its full identity then.
+	CTimeImported int64 = math.MinInt64 + 1
 )
+
+// GenImported in File.Gen: the hash came from an imported catalog and dsb
+// has not read the file since (why shows it). Real inode generations are
+// never negative; the mark goes when dsb hashes the file (update
+// --paranoid, --rehash-imported, or any change).
+const GenImported int64 = -2
+
+// Imported reports whether the file's hash is an imported one dsb has not
+// read again.
+func (f File) Imported() bool { return f.Gen == GenImported }
+
+// ImportedMTimeMatches reports whether mtime (ns) is what an imported row
+// recorded as recorded (its milliseconds times 10^6). distbackup stored
+// int(st_mtime*1000) of a float: truncated toward zero, and the float may
+// round up, so it is within 1 ms of floor(mtime/10^6), not always equal.
+func ImportedMTimeMatches(recorded, mtime int64) bool {
+	ms := mtime / 1e6
+	if mtime%1e6 != 0 && mtime < 0 {
+		ms--
+	}
+	d := recorded/1e6 - ms
+	return d >= -1 && d <= 1
+}
 
 // NeedsHash reports whether a regular file's content is not known yet.
 func (f File) NeedsHash() bool { return f.Type == Regular && f.Size > 0 && f.Object == 0 }

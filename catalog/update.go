@@ -346,7 +346,7 @@ func identityArgs(f File) (ctime, btime, gen any) {
 	if f.BTime != 0 {
 		btime = f.BTime
 	}
-	if f.Gen >= 0 {
+	if f.Gen >= 0 || f.Gen == GenImported {
 		gen = f.Gen
 	}
 	return

@@ -106,8 +106,13 @@ func InitDir(root string) (*Dir, error) {
 }
 
 // OpenDir opens the store of an existing disk; root/objects must exist.
-func OpenDir(root string) (*Dir, error) {
-	objs := filepath.Join(root, objectsDir)
+func OpenDir(root string) (*Dir, error) { return OpenDirNamed(root, objectsDir) }
+
+// OpenDirNamed opens a store whose objects live in root/name instead of
+// root/objects, in the same <h3>/<h> layout: a distbackup disk's
+// distbackup-objects/, read (and verified) before it is converted.
+func OpenDirNamed(root, name string) (*Dir, error) {
+	objs := filepath.Join(root, name)
 	fi, err := os.Stat(objs)
 	if err == nil && !fi.IsDir() {
 		err = fmt.Errorf("%s is not a directory", objs)
@@ -123,7 +128,10 @@ func (d *Dir) Root() string { return d.root }
 
 // Path returns the file name of an object, for messages and for tools
 // that want to read it without dsb.
-func (d *Dir) Path(id ID) string { return filepath.Join(d.root, filepath.FromSlash(id.RelPath())) }
+func (d *Dir) Path(id ID) string {
+	h := id.String()
+	return filepath.Join(d.objects, h[:3], h)
+}
 
 // Put stores r's content under id (see Store). The content goes to a temp
 // file in the object's directory and is renamed into place only after its

@@ -222,6 +222,9 @@ func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalo
 // birth time where known. A row from schema 1 has no ctime: it is trusted
 // on the rest once, as schema 1 did, and gets its ctime now.
 func unchanged(old *catalog.File, e *entry) bool {
+	if old.CTime == catalog.CTimeImported { // imported (distbackup): its own rule, once
+		return old.Size == e.size && catalog.ImportedMTimeMatches(old.MTime, e.mtime)
+	}
 	if old.Size != e.size || old.MTime != e.mtime || old.Ino != e.ino {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"dsb/catalog"
+	"dsb/distbackup"
 )
 
 // app carries what every command shares: streams, global flags, the catalog.
@@ -34,15 +35,39 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 // openCatalog opens the catalog for reading, or for writing (taking the
 // writer lock and creating the catalog when missing).
 func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, error) {
-	path, err := catalog.Locate(a.dbFlag, a.getenv)
+	path, err := a.catalogPath()
 	if err != nil {
 		return nil, err
+	}
+	if distbackup.Sniff(path, catalog.SchemaVersion()) {
+		return nil, fmt.Errorf("%s: %w", path, distbackup.ErrIsCatalog)
 	}
 	cat, err := catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: write})
 	if err == nil && write && a.log == nil {
 		a.log = &runLog{dir: filepath.Dir(path), args: a.args}
 	}
 	return cat, err
+}
+
+// catalogPath locates the catalog. A directory given with --db that holds
+// a distbackup.sqlite and no dsb.sqlite (a distbackup home or disk) means
+// the distbackup catalog, so that the commands that can read it do.
+func (a *app) catalogPath() (string, error) {
+	path, err := catalog.Locate(a.dbFlag, a.getenv)
+	if err != nil || a.dbFlag == "" {
+		return path, err
+	}
+	if fi, err := os.Stat(a.dbFlag); err == nil && fi.IsDir() && !pathExists(path) {
+		if db := filepath.Join(a.dbFlag, distbackup.FileName); pathExists(db) {
+			return filepath.Abs(db)
+		}
+	}
+	return path, nil
+}
+
+func pathExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // printf writes a human line to stdout unless --json or -q.

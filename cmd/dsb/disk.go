@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"dsb/backup"
 	"dsb/catalog"
 	"dsb/disks"
+	"dsb/distbackup"
 	"dsb/pool"
 )
 
@@ -26,7 +28,7 @@ func newDiskCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.diskList(cmd) },
 	}
 	cmd.AddCommand(newDiskAddCmd(a), newDiskListCmd(a), newDiskSetCmd(a), newDiskRenameCmd(a),
-		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a))
+		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a), newDiskConvertCmd(a))
 	return cmd
 }
 
@@ -56,6 +58,9 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 				if budget, err = parseSize(size); err != nil {
 					return err
 				}
+			}
+			if distbackup.IsDisk(args[1]) && !pathExists(filepath.Join(args[1], disks.IdentityFile)) {
+				return fmt.Errorf("%s: %w", args[1], distbackup.ErrIsDisk)
 			}
 			cat, err := a.openCatalog(cmd.Context(), true)
 			if err != nil {
@@ -154,6 +159,9 @@ func nsTime(ns int64) any {
 
 // withDisk opens the catalog and resolves the disk argument.
 func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*catalog.Catalog, catalog.Disk) error) error {
+	if strings.ContainsRune(arg, '/') && distbackup.IsDisk(arg) && !pathExists(filepath.Join(arg, disks.IdentityFile)) {
+		return fmt.Errorf("%s: %w", arg, distbackup.ErrIsDisk) // before a catalog is opened (or created)
+	}
 	cat, err := a.openCatalog(cmd.Context(), write)
 	if err != nil {
 		return err

@@ -9,6 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
+	"dsb/convert"
+	"dsb/dbimport"
+	"dsb/distbackup"
+	"dsb/pool"
 )
 
 // Exit codes (DESIGN §8).
@@ -40,6 +44,7 @@ func (a *app) exit(err error) int {
 	var ue usageError
 	var pe partialError
 	var le *catalog.LockedError
+	var se *distbackup.SchemaError
 	msg, code, hint := err.Error(), exitError, ""
 	switch {
 	case errors.As(err, &pe):
@@ -57,6 +62,26 @@ func (a *app) exit(err error) int {
 		hint = "start with 'dsb source map VPATH DIR', or pass --db"
 	case errors.Is(err, catalog.ErrSnapshot):
 		hint = "restore, ls and status work on it; to adopt it as your catalog, copy it to ~/.config/dsb/dsb.sqlite and run: sqlite3 ~/.config/dsb/dsb.sqlite \"DELETE FROM meta WHERE key='snapshot_of_disk'\""
+	case errors.Is(err, distbackup.ErrIsCatalog):
+		hint = "import it with 'dsb import distbackup PATH' into a new dsb catalog; 'dsb --db PATH restore --to DIR' restores from a distbackup disk as it is"
+	case errors.Is(err, distbackup.ErrIsDisk):
+		hint = "convert it in place with 'dsb disk convert PATH' (after 'dsb import distbackup'); nothing is copied"
+	case errors.Is(err, dbimport.ErrNotEmpty):
+		hint = "import into a new catalog: pass --db NEWFILE, or move the existing catalog aside"
+	case errors.As(err, &se) && se.Version < distbackup.SchemaVersion:
+		hint = "open it once with distbackup 1.0.20, which upgrades its catalog, then import again"
+	case errors.As(err, &se):
+		hint = "this dsb reads only what distbackup 1.0.20 writes; please report the version you have"
+	case errors.Is(err, pool.ErrNotAttached):
+		hint = "attach it, or give its data path; a disk imported from distbackup needs 'dsb disk convert PATH' first"
+	case errors.Is(err, convert.ErrUnknownDisk):
+		hint = "import its catalog first: 'dsb import distbackup CATALOG' brings the disk's name, UUID and budget"
+	case errors.Is(err, convert.ErrOtherDisk):
+		hint = "if an older dsb made it an empty disk with 'disk add', run 'dsb disk remove NAME' and delete its dsb-disk.json, then convert"
+	case errors.Is(err, convert.ErrBothStores):
+		hint = "move objects/ aside (if it holds dsb objects, they belong to another disk), then convert again"
+	case errors.Is(err, distbackup.ErrNotDistbackup):
+		hint = "give distbackup.sqlite or the directory holding it (~/.config/distbackup, or a distbackup disk)"
 	case errors.Is(err, catalog.ErrReadOnly):
 		hint = "this catalog is opened read-only"
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
+	"dsb/dbimport"
+	"dsb/distbackup"
 	"dsb/objects"
 	"dsb/pool"
 	"dsb/restore"
@@ -30,12 +33,19 @@ directories are restored; nothing is written outside DIR and an existing file
 is never overwritten without --overwrite. Run it once per disk into the same
 DIR: it continues where it stopped and says what is still missing where.
 
-With no home catalog, open a disk's snapshot: dsb --db /media/disk/dsb.sqlite restore --to DIR`,
+With no home catalog, open a disk's snapshot: dsb --db /media/disk/dsb.sqlite restore --to DIR
+
+A distbackup disk restores as it is, read-only: dsb --db DISK/distbackup.sqlite
+restore --to DIR reads that disk's catalog and its distbackup-objects/ (and
+other distbackup disks given with --disk PATH), verifying every byte.`,
 		Example: `  dsb restore /photos/2019 --to /tmp/back
   dsb restore --plan                         # the fewest disks that hold everything
   dsb --db /media/usb1/dsb/dsb.sqlite restore --to /mnt/new`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Patterns = args
+			if path, err := a.catalogPath(); err == nil && distbackup.Sniff(path, catalog.SchemaVersion()) {
+				return a.restoreDistbackup(cmd.Context(), path, opt, diskArgs, planOnly)
+			}
 			cat, err := a.openCatalog(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -79,6 +89,10 @@ func (a *app) restore(ctx context.Context, cat *catalog.Catalog, opt restore.Opt
 		}
 		opt.Sources = append(opt.Sources, restore.Source{Name: d.Name, Store: st})
 	}
+	return a.runRestore(ctx, cat, opt)
+}
+
+func (a *app) runRestore(ctx context.Context, cat *catalog.Catalog, opt restore.Options) error {
 	if len(opt.Sources) == 0 {
 		a.warnf("no disk is attached: files with content will be reported missing")
 	}
@@ -160,4 +174,44 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("bad time %q: use RFC 3339 (2024-05-01T12:00:00Z) or 2024-05-01 12:00", s)
+}
+
+// restoreDistbackup restores from unconverted distbackup disks: the disk
+// holding the catalog at path (when it is on one) and those given with
+// --disk PATH. The distbackup catalog and the disks are only read.
+func (a *app) restoreDistbackup(ctx context.Context, path string, opt restore.Options, diskArgs []string, planOnly bool) error {
+	src, err := distbackup.Open(path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	ds, err := dbimport.FindDisks(ctx, path, diskArgs)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "dsb-distbackup-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cat, err := dbimport.ForRestore(ctx, src, ds, tmp)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if planOnly {
+		return a.restorePlan(ctx, cat, opt.Patterns)
+	}
+	if opt.To == "" {
+		return usageError{fmt.Errorf("--to DIR is required")}
+	}
+	for _, d := range ds {
+		name := d.Name // the catalog's name for it, which restore reports
+		if cd, err := cat.DiskByName(ctx, d.UUID); err == nil {
+			name = cd.Name
+		}
+		a.printf("reading distbackup disk %s (%s) at %s: %d objects\n", name, d.UUID, quotePath(d.Dir), len(d.Holds))
+		opt.Sources = append(opt.Sources, restore.Source{Name: name, Store: d.Store})
+	}
+	return a.runRestore(ctx, cat, opt)
 }

@@ -40,6 +40,7 @@ attached at a time. Every disk can be restored on its own.`,
 		newConfigCmd(a),
 		newTreeCmd(a),
 		newNcduCmd(a),
+		newImportCmd(a),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(a, root))

@@ -12,6 +12,7 @@ import (
 
 func newUpdateCmd(a *app) *cobra.Command {
 	var opt scan.Options
+	var rehashImported bool
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Scan the sources and hash new and changed files",
@@ -32,6 +33,13 @@ recorded as new, changed, renamed, linked or deleted.`,
 				return err
 			}
 			defer cat.Close()
+			if rehashImported {
+				n, err := cat.RehashImported(cmd.Context())
+				if err != nil {
+					return err
+				}
+				a.printf("update: %d files with imported hashes will be read\n", n)
+			}
 			bar := a.newProgress("update")
 			opt.ProgressEvery = 100 * time.Millisecond // the bar throttles itself
 			opt.Progress = func(p scan.Progress) {
@@ -76,6 +84,7 @@ recorded as new, changed, renamed, linked or deleted.`,
 	cmd.Flags().DurationVar(&opt.CommitEvery, "commit-every", time.Second, "how often work is committed (bounds what an interruption loses)")
 	_ = cmd.Flags().MarkHidden("commit-every")
 	cmd.Flags().BoolVar(&opt.Paranoid, "paranoid", false, "re-read every file and report content that changed while size and mtime did not")
+	cmd.Flags().BoolVar(&rehashImported, "rehash-imported", false, "re-read every file whose hash was imported (dsb import) and not read by dsb since")
 	return cmd
 }
 

@@ -80,6 +80,10 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 	}
 	out["sha256"], out["target"], out["priority"], out["copies"] = f.Hash.String(), o.Target, o.Priority, facts.Copies(o, 0)
 	a.printf("%s\n  object:   %s (%s)\n  target:   %s, priority %d\n  copies:   %d\n", quotePath(vp), f.Hash, bytesStr(f.Size), target, o.Priority, facts.Copies(o, 0))
+	if f.Imported() {
+		out["imported"] = true
+		a.printf("  hash:     imported (distbackup), not re-read by dsb: 'dsb update --rehash-imported' reads it\n")
+	}
 	var hs []map[string]any
 	for _, h := range holders {
 		lost := ""
