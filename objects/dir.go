@@ -293,8 +293,27 @@ func (d *Dir) Open(ctx context.Context, id ID) (io.ReadCloser, int64, error) {
 	return rc, size, nil
 }
 
+// OpenFile opens the object's file itself, for a caller that checks what
+// it copies (restore copies in the kernel and hashes the copy). The caller
+// closes it.
+func (d *Dir) OpenFile(id ID) (*os.File, int64, error) {
+	f, size, err := d.openRaw(d.Path(id))
+	if err != nil {
+		return nil, 0, fmt.Errorf("open object %s: %w", id.Short(), err)
+	}
+	return f, size, nil
+}
+
 func (d *Dir) open(ctx context.Context, id ID) (*verifyingReader, int64, error) {
 	path := d.Path(id)
+	f, size, err := d.openRaw(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	return newVerifyingReader(ctx, f, id, path), size, nil
+}
+
+func (d *Dir) openRaw(path string) (*os.File, int64, error) {
 	// O_NONBLOCK: a FIFO planted at an object's path must not hang the
 	// open; the fstat below then refuses anything but a regular file.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
@@ -314,7 +333,7 @@ func (d *Dir) open(ctx context.Context, id ID) (*verifyingReader, int64, error) 
 		f.Close()
 		return nil, 0, err
 	}
-	return newVerifyingReader(ctx, f, id, path), fi.Size(), nil
+	return f, fi.Size(), nil
 }
 
 // Verify re-reads the object and checks its digest (see Store).

@@ -64,5 +64,9 @@ func (w *SparseWriter) pwrite(b []byte) error {
 	return nil
 }
 
+// Skip makes the next Write start at off (later than what was written: the
+// bytes between stay a hole).
+func (w *SparseWriter) Skip(off int64) { w.off = off }
+
 // Finish sets the file's size to what was written.
 func (w *SparseWriter) Finish() error { return unix.Ftruncate(w.fd, w.off) }

@@ -79,14 +79,16 @@ var errSetidDropped = errors.New("setuid/setgid bit not restored: the file could
 // clears setuid bits, and setting an access ACL rewrites the group bits.
 // A setuid or setgid bit is kept only if the file has the recorded owner
 // (group) now. It returns errSetidDropped (a warning) when it dropped one.
-func (o *owners) applyMeta(fd int, m catalog.Meta, mode uint32) error {
+func (o *owners) applyMeta(fd int, m catalog.Meta, mode uint32, inherits bool) error {
 	if uid, gid, ok := o.ids(m); ok {
 		if err := unix.Fchown(fd, uid, gid); err != nil {
 			return err
 		}
 	}
-	if err := o.setXAttrs(fd, m.XAttrs); err != nil {
-		return err
+	if m.XAttrs != 0 || inherits {
+		if err := o.setXAttrs(fd, m.XAttrs); err != nil {
+			return err
+		}
 	}
 	bits := modeBits(mode)
 	var warn error

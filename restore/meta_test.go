@@ -28,7 +28,7 @@ func TestSetuidOnlyWithItsOwner(t *testing.T) {
 	mode := uint32(0o755) | uint32(os.ModeSetuid|os.ModeSetgid)
 	notRoot := newOwners(catalog.Fidelity{}, false)
 	notRoot.root = false // as any user who cannot chown
-	err = notRoot.applyMeta(int(f.Fd()), recorded, mode)
+	err = notRoot.applyMeta(int(f.Fd()), recorded, mode, true)
 	if !errors.Is(err, errSetidDropped) {
 		t.Fatalf("applyMeta = %v, want errSetidDropped", err)
 	}
@@ -41,7 +41,7 @@ func TestSetuidOnlyWithItsOwner(t *testing.T) {
 	}
 	// Recorded as this very user: the bit stays.
 	mine := catalog.Meta{UID: int64(st.Uid), GID: int64(st.Gid)}
-	if err := notRoot.applyMeta(int(f.Fd()), mine, mode); err != nil {
+	if err := notRoot.applyMeta(int(f.Fd()), mine, mode, true); err != nil {
 		t.Fatal(err)
 	}
 	unix.Fstat(int(f.Fd()), &st)
@@ -53,7 +53,7 @@ func TestSetuidOnlyWithItsOwner(t *testing.T) {
 	}
 	// As root the owner is put back first, then the bit.
 	root := newOwners(catalog.Fidelity{}, false)
-	if err := root.applyMeta(int(f.Fd()), recorded, mode); err != nil {
+	if err := root.applyMeta(int(f.Fd()), recorded, mode, true); err != nil {
 		t.Fatal(err)
 	}
 	unix.Fstat(int(f.Fd()), &st)

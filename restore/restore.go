@@ -168,7 +168,9 @@ type restorer struct {
 	own     *owners
 	links   linkSet
 	batch   batch
-	copyBuf []byte
+	// dirInherits: the directory dirFd has a default ACL.
+	dirInherits bool
+	copyBuf     []byte
 }
 
 // buf is the copy buffer, reused: one per file was most of a small-file
@@ -201,6 +203,9 @@ func (r *restorer) parent(path string) (int, string, error) {
 			return -1, "", err
 		}
 		r.dirFd, r.dirPath = fd, dir
+		// A default ACL here gives new files an access ACL to take off.
+		_, aclErr := unix.Fgetxattr(fd, "system.posix_acl_default", nil)
+		r.dirInherits = aclErr == nil
 		if !r.cleaned[dir] {
 			r.cleaned[dir] = true
 			removeTemps(fd)
@@ -319,7 +324,8 @@ func (r *restorer) fromDisks(dfd int, name string, e *catalog.Entry) (bool, erro
 	srcs := append([]Source(nil), r.opt.Sources...)
 	sort.SliceStable(srcs, func(i, j int) bool { return holds(e, srcs[i].Name) && !holds(e, srcs[j].Name) })
 	for _, s := range srcs {
-		rc, _, err := s.Store.Open(r.ctx, e.Hash)
+		// The object's file itself: copied in the kernel, the copy hashed.
+		rc, size, err := s.Store.OpenFile(e.Hash)
 		if errors.Is(err, objects.ErrNotFound) {
 			continue
 		}
@@ -327,7 +333,11 @@ func (r *restorer) fromDisks(dfd int, name string, e *catalog.Entry) (bool, erro
 			r.warn(e.Path, fmt.Errorf("disk %s: %w", s.Name, err))
 			continue
 		}
-		err = r.writeFile(dfd, name, e, rc)
+		if size != e.Size {
+			err = fmt.Errorf("%w: %d bytes, want %d", objects.ErrCorrupt, size, e.Size)
+		} else {
+			err = r.writeFile(dfd, name, e, rc)
+		}
 		rc.Close()
 		if err == nil || errors.Is(err, errSetidDropped) {
 			return true, err

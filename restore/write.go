@@ -31,7 +31,7 @@ func tempName() string {
 // it: the batch makes it durable and gives it its name (see flush).
 func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err error) {
 	tmp := tempName()
-	fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	fd, err := unix.Openat(dfd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
@@ -44,7 +44,11 @@ func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.
 			unix.Unlinkat(dfd, tmp, 0)
 		}
 	}()
-	if content != nil {
+	if f, ok := content.(*os.File); ok {
+		if err := copyObject(fd, f, e.Size, e.Hash, r.buf()); err != nil {
+			return err
+		}
+	} else if content != nil {
 		sw := objects.NewSparseWriter(fd)
 		n, err := io.CopyBuffer(sw, content, r.buf())
 		if err != nil {
@@ -57,7 +61,7 @@ func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.
 			return err
 		}
 	}
-	warn := r.own.applyMeta(fd, e.Meta, e.Mode)
+	warn := r.own.applyMeta(fd, e.Meta, e.Mode, r.dirInherits)
 	if warn != nil && !errors.Is(warn, errSetidDropped) {
 		return warn
 	}
@@ -159,7 +163,7 @@ func (r *restorer) dir(tree *catalog.DirTree, id int64) error {
 	}
 	var warn error
 	if d.Mode != 0 {
-		warn = r.own.applyMeta(fd, d.Meta, d.Mode)
+		warn = r.own.applyMeta(fd, d.Meta, d.Mode, true)
 	}
 	unix.Close(fd)
 	if warn != nil && !errors.Is(warn, errSetidDropped) {
