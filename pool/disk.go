@@ -148,7 +148,21 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 	}
 	d := catalog.Disk{UUID: id.UUID, Name: name, Budget: size}
 	locate(&d, abs, now)
-	return cat.AddDisk(ctx, d)
+	d, err = cat.AddDisk(ctx, d)
+	if err != nil {
+		return d, err
+	}
+	// What the filesystem holds for dsb, so that the budget shown now is
+	// the one the first backup uses.
+	sp, serr := disks.StatSpace(abs)
+	u, uerr := disks.MeasureUsage(abs)
+	if serr == nil && uerr == nil {
+		d.Space = catalog.DiskSpace{BlockSize: sp.BlockSize, Capacity: u.Total + sp.Free, Foreign: u.Foreign, FSType: sp.Type}
+		if err := cat.SaveDiskSpace(ctx, d.ID, d.Space); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 // Seen records that d is attached at path now: its path, mount point
@@ -168,25 +182,21 @@ func locate(d *catalog.Disk, path string, now time.Time) {
 	}
 }
 
-// Budget is the configured budget, or the default derived from the
-// filesystem's size when none is configured.
+// Budget is what the disk's data directory may take, in allocated bytes
+// (du): the configured size, but no more than what its filesystem holds
+// for dsb as last measured; with no size configured, all of that. The
+// description (snapshot, manifest, README) is inside it.
 func Budget(d catalog.Disk) int64 {
-	if d.Budget > 0 {
+	c := d.Space.Capacity
+	switch {
+	case d.Budget > 0 && c > 0:
+		return min(d.Budget, c)
+	case d.Budget > 0:
 		return d.Budget
+	case c > 0:
+		return c
 	}
 	return disks.DefaultBudget(d.FSTotal)
-}
-
-// LiveBudget is what a backup may use now on the disk attached at path:
-// the configured budget, but never more than the filesystem's free space
-// plus what dsb's objects already take (less reserve, kept for the catalog
-// snapshot and manifest).
-func LiveBudget(d catalog.Disk, path string, used, reserve int64) (int64, error) {
-	sp, err := disks.StatSpace(path)
-	if err != nil {
-		return 0, err
-	}
-	return min(Budget(d), max(sp.Free+used-reserve, 0)), nil
 }
 
 // Exists reports whether path exists (for messages).

@@ -73,7 +73,7 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 				a.emit("disk", diskJSON(d, d.LastPath))
 				return nil
 			}
-			a.printf("added disk %s (%s) at %s, budget %s\n", d.Name, d.UUID, d.LastPath, bytesStr(pool.Budget(d)))
+			a.printf("added disk %s (%s) at %s, budget %s%s\n", d.Name, d.UUID, d.LastPath, bytesStr(max(d.Budget, pool.Budget(d))), budgetNote(d))
 			return nil
 		},
 	}
@@ -199,7 +199,7 @@ func newDiskSetCmd(a *app) *cobra.Command {
 				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
 					return err
 				}
-				a.printf("disk %s: budget %s\n", d.Name, bytesStr(pool.Budget(d)))
+				a.printf("disk %s: budget %s%s\n", d.Name, bytesStr(max(d.Budget, pool.Budget(d))), budgetNote(d))
 				return nil
 			})
 		},
@@ -208,4 +208,16 @@ func newDiskSetCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&path, "path", "", "where the disk's data directory is now")
 	cmd.Flags().BoolVar(&found, "found", false, "a disk marked lost is back: count its copies again (the next backup reconciles them)")
 	return cmd
+}
+
+// budgetNote says when the filesystem, not the configured size, is the
+// limit, and that a budget covers the whole data directory.
+func budgetNote(d catalog.Disk) string {
+	if b := pool.Budget(d); d.Budget > b {
+		return fmt.Sprintf(" (its filesystem holds only %s for dsb: that is the limit)", bytesStr(b))
+	}
+	if d.Budget == 0 && d.Space.Capacity > 0 {
+		return " (what its filesystem holds for dsb)"
+	}
+	return ""
 }
