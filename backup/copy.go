@@ -244,8 +244,8 @@ func (f fdReader) Read(p []byte) (int, error) {
 // says why and what to do. The run goes on with the other objects.
 func (x *executor) refuse(r copyResult) error {
 	o := r.job.o
-	why := fmt.Sprintf("the filesystem of disk %s cannot hold a file of %d bytes (%v); back it up to another disk",
-		x.p.Disk.Name, o.Size, errors.Unwrap(r.tooLarge))
+	why := fmt.Sprintf("the filesystem of disk %s refused a file of %d bytes (EFBIG: a file size limit); other disks get it",
+		x.p.Disk.Name, o.Size)
 	if x.p.Room.FSType == "vfat" {
 		why = fmt.Sprintf("FAT32 cannot hold files over 4 GiB: use exFAT or ext4 for disk %s (this object is %d bytes; other disks get it)",
 			x.p.Disk.Name, o.Size)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -17,6 +19,27 @@ func init() {
 	extraCmds["mkfiles"] = cmdMkfiles
 	extraCmds["ducheck"] = cmdDuCheck
 	extraCmds["planagree"] = cmdPlanAgree
+	extraCmds["plantobject"] = cmdPlantObject
+}
+
+// plantobject DISK SRC [SEED]: put an object file named by SRC's SHA-256
+// on DISK, holding SRC's bytes, or with SEED, as many other bytes.
+func cmdPlantObject(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: plantobject DISK SRC [SEED]")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	sum := sha256.Sum256(data)
+	name := hex.EncodeToString(sum[:])
+	if len(args) > 2 {
+		seed, err := strconv.ParseInt(args[2], 10, 64)
+		ts.Check(err)
+		rand.New(rand.NewSource(seed)).Read(data)
+	}
+	dir := filepath.Join(ts.MkAbs(args[0]), "objects", name[:3])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	ts.Check(os.WriteFile(filepath.Join(dir, name), data, 0o644))
 }
 
 // mkfiles DIR N MIN MAX SEED: N files of MIN..MAX pseudo-random bytes,
