@@ -30,7 +30,6 @@ func (p *Prepared) Object(i int) *pool.Object { return p.refs[i] }
 type Options struct {
 	Limit       int64         // bytes to copy at most in this run; 0: no limit
 	NoEvict     bool          // never delete to make room
-	KeepHistory time.Duration // keep copies of earlier versions this long
 	Now         func() time.Time
 }
 
@@ -52,14 +51,7 @@ func Prepare(f *pool.Facts, d catalog.Disk, room Room, refused map[int64]string,
 	for i := range f.Objects {
 		o := &f.Objects[i]
 		on := f.On(o, d.ID)
-		class := planner.Live
-		switch {
-		case o.Live:
-		case pool.HistoryKept(o, now, opt.KeepHistory):
-			class = planner.History
-		default:
-			class = planner.Orphan
-		}
+		class := planClass[o.Class(now)]
 		if class != planner.Live && !on {
 			continue // nothing to do with it on this disk
 		}
@@ -146,6 +138,9 @@ func (p *Prepared) Waiting() (objects, bytes int64) {
 	}
 	return objects, bytes
 }
+
+var planClass = map[pool.Class]planner.Class{pool.Live: planner.Live, pool.Pinned: planner.Pinned,
+	pool.Kept: planner.Kept, pool.History: planner.History, pool.Orphan: planner.Orphan}
 
 // Index returns the state index of the object with row id ref.
 func (p *Prepared) Index(ref int64) (int, bool) {

@@ -17,17 +17,21 @@ import (
 type backupFlags struct {
 	limit       string
 	noEvict     bool
-	keepHistory time.Duration
+	keepHistory string
 }
 
 func (f *backupFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.limit, "limit", "", "copy at most this much in this run (e.g. 200GB)")
 	cmd.Flags().BoolVar(&f.noEvict, "no-evict", false, "never delete copies to make room")
-	cmd.Flags().DurationVar(&f.keepHistory, "keep-history", 0, "keep copies of earlier versions of files this long (e.g. 720h)")
+	cmd.Flags().StringVar(&f.keepHistory, "keep-history", "", "")
+	_ = cmd.Flags().MarkHidden("keep-history")
 }
 
 func (f *backupFlags) options() (backup.Options, error) {
-	o := backup.Options{NoEvict: f.noEvict, KeepHistory: f.keepHistory}
+	o := backup.Options{NoEvict: f.noEvict}
+	if f.keepHistory != "" {
+		return o, usageError{fmt.Errorf("--keep-history is a stored setting now: 'dsb source set / --keep-history %s' (per path, inherited; default 30d)", f.keepHistory)}
+	}
 	if f.limit != "" {
 		n, err := parseSize(f.limit)
 		if err != nil {
