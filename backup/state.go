@@ -28,9 +28,9 @@ func (p *Prepared) Object(i int) *pool.Object { return p.refs[i] }
 
 // Options tune a plan or a backup.
 type Options struct {
-	Limit       int64         // bytes to copy at most in this run; 0: no limit
-	NoEvict     bool          // never delete to make room
-	Now         func() time.Time
+	Limit   int64 // bytes to copy at most in this run; 0: no limit
+	NoEvict bool  // never delete to make room
+	Now     func() time.Time
 }
 
 func (o Options) now() time.Time {

@@ -135,4 +135,3 @@ func (c *Catalog) AcceptChanged(ctx context.Context, path string) (int64, error)
 	}
 	return res.RowsAffected()
 }
-

@@ -16,10 +16,10 @@ const MaxDisks = 64
 
 // Object is what the pool knows of one object.
 type Object struct {
-	Ref      int64
-	ID       objects.ID
-	Size     int64
-	Live     bool  // a current file references it
+	Ref  int64
+	ID   objects.ID
+	Size int64
+	Live bool // a current file references it
 	// History: a history entry with content references it, under a
 	// keep-history policy other than 0. KeptUntil: until when (ns) the
 	// youngest such entry is kept like live data (its end plus its path's
@@ -28,9 +28,9 @@ type Object struct {
 	History   bool
 	KeptUntil int64
 	Pinned    bool
-	Target   int   // wanted copies (0: as many as fit); the largest wish of its files
-	Priority int   // the highest priority of its files
-	Disks    uint64
+	Target    int // wanted copies (0: as many as fit); the largest wish of its files
+	Priority  int // the highest priority of its files
+	Disks     uint64
 }
 
 // Facts are the pool-wide facts of one catalog.
