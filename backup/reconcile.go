@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"dsb/catalog"
 	"dsb/objects"
@@ -59,10 +60,13 @@ func Reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir
 	if err := adopt(ctx, cat, dir, present, &ch, &r); err != nil {
 		return r, err
 	}
-	if len(ch.Add)+len(ch.Remove) == 0 {
-		return r, nil
+	if len(ch.Add)+len(ch.Remove) > 0 {
+		if err := cat.ApplyCopies(ctx, ch); err != nil {
+			return r, err
+		}
 	}
-	return r, cat.ApplyCopies(ctx, ch)
+	// What the catalog now counts on this disk was seen on it: confirmed.
+	return r, cat.ConfirmDisk(ctx, disk.ID, time.Now())
 }
 
 // adopt records objects present on the disk that the catalog did not

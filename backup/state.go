@@ -40,7 +40,9 @@ func (o Options) now() time.Time {
 	return time.Now()
 }
 
-// Prepare plans for disk d within room, from the pool facts f. Sizes given
+// Prepare plans for disk d within room, from the pool facts f. Copies on
+// other disks count only when confirmed (seen by a reconcile since the
+// catalog was adopted): a belief never justifies deleting a copy. Sizes given
 // to the planner are allocated bytes (Room.ObjectCost), so the plan's
 // promise is what the filesystem will really hold. refused lists objects
 // the disk's filesystem cannot hold.
@@ -61,7 +63,7 @@ func Prepare(f *pool.Facts, d catalog.Disk, room Room, refused map[int64]string,
 			continue
 		}
 		p.State.Objects = append(p.State.Objects, planner.Object{
-			ID: o.ID, Size: room.ObjectCost(o.Size), Copies: f.Copies(o, self), OnDisk: on && !d.Lost,
+			ID: o.ID, Size: room.ObjectCost(o.Size), Copies: f.Confirmed(o, self), OnDisk: on && !d.Lost,
 			Target: o.Target, Priority: o.Priority, Class: class,
 		})
 		p.refs = append(p.refs, o)

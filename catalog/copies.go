@@ -86,7 +86,7 @@ func (c *Catalog) ApplyCopies(ctx context.Context, ch CopyChange) error {
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO copies(object, disk, verified_at) VALUES(?,?,?)
-				ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at)`,
+				ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at), unconfirmed=0`,
 				ref, ch.Disk, cp.VerifiedAt); err != nil {
 				return err
 			}

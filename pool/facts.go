@@ -31,6 +31,9 @@ type Object struct {
 	Target    int // wanted copies (0: as many as fit); the largest wish of its files
 	Priority  int // the highest priority of its files
 	Disks     uint64
+	// Unconfirmed: the disks in Disks whose copy is only believed (from
+	// an adopted snapshot), not seen by a reconcile since.
+	Unconfirmed uint64
 }
 
 // Facts are the pool-wide facts of one catalog.
@@ -76,6 +79,14 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	err = cat.EachCopy(ctx, func(ref, disk int64) {
 		if i, ok := f.index[ref]; ok {
 			f.Objects[i].Disks |= 1 << f.bit[disk]
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
+		if i, ok := f.index[ref]; ok {
+			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
 		}
 	})
 	return f, err
@@ -150,6 +161,20 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
 // Copies counts o's copies on disks that are not lost and not in without.
 func (f *Facts) Copies(o *Object, without uint64) int {
 	return bits.OnesCount64(o.Disks &^ f.lost &^ without)
+}
+
+// Confirmed counts o's copies on disks that are not lost and not in
+// without, leaving out unconfirmed ones: what may justify deleting a copy.
+func (f *Facts) Confirmed(o *Object, without uint64) int {
+	return bits.OnesCount64(o.Disks &^ o.Unconfirmed &^ f.lost &^ without)
+}
+
+// Unconfirmed counts the copies only believed, on disks not lost.
+func (f *Facts) Unconfirmed() (copies int64) {
+	for i := range f.Objects {
+		copies += int64(bits.OnesCount64(f.Objects[i].Unconfirmed &^ f.lost))
+	}
+	return copies
 }
 
 // Mask returns the bits of the named disks (for --lose and "elsewhere").

@@ -74,7 +74,7 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		}
 		a.emit("summary", map[string]any{"command": "status", "objects": total, "bytes": totalBytes,
 			"at_risk_objects": risk, "at_risk_bytes": riskBytes, "at_target_objects": satObjs,
-			"at_target_bytes": satBytes, "lose": nonNil(lose)})
+			"at_target_bytes": satBytes, "lose": nonNil(lose), "unconfirmed_copies": f.Unconfirmed()})
 		return
 	}
 	if len(lose) > 0 {
@@ -91,6 +91,9 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		a.printf("  at their copy target: %d objects (%s)\n", satObjs, bytesStr(satBytes))
 	}
 	a.printf("at risk (at most one copy): %d objects, %s\n", risk, bytesStr(riskBytes))
+	if n := f.Unconfirmed(); n > 0 {
+		a.printf("unconfirmed: %d copies are only believed (from an adopted catalog snapshot); back up or 'dsb disk refresh' their disks to confirm them\n", n)
+	}
 	if len(f.Disks) > 0 {
 		a.printf("\n%-12s %9s %9s %9s  %-16s %-16s %s\n", "DISK", "BUDGET", "USED", "FREE", "LAST SEEN", "LAST VERIFIED", "OLDEST CHECK")
 	}
