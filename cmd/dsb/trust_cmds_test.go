@@ -1,18 +1,23 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"dsb/catalog"
 )
 
 func init() {
@@ -20,6 +25,60 @@ func init() {
 	extraCmds["ducheck"] = cmdDuCheck
 	extraCmds["planagree"] = cmdPlanAgree
 	extraCmds["plantobject"] = cmdPlantObject
+	extraCmds["unrecorded"] = cmdUnrecorded
+	extraCmds["waitbytes"] = cmdWaitBytes
+}
+
+// waitbytes DIR SIZE: wait (up to a minute) until the files below DIR hold
+// at least SIZE bytes, so that a kill lands after that much was copied.
+func cmdWaitBytes(ts *testscript.TestScript, neg bool, args []string) {
+	want, err := humanize.ParseBytes(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if bytesBelow(ts.MkAbs(args[0])) >= int64(want) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ts.Fatalf("%s never held %d bytes", args[0], want)
+}
+
+// bytesBelow sums the sizes of the regular files below dir (0 if none).
+func bytesBelow(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() {
+			if fi, err := e.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// unrecorded DB DISK DIR MAX: the bytes written below DIR/objects (objects
+// and temp files: what a backup copied) exceed what catalog DB records on
+// disk DISK by at most MAX: what a kill -9 now would make the next backup
+// copy again.
+func cmdUnrecorded(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: unrecorded DB DISK DIR MAX")
+	}
+	max, err := humanize.ParseBytes(args[3])
+	ts.Check(err)
+	written := bytesBelow(filepath.Join(ts.MkAbs(args[2]), "objects"))
+	cat, err := catalog.Open(context.Background(), ts.MkAbs(args[0]), catalog.Options{ReadOnly: true})
+	ts.Check(err)
+	defer cat.Close()
+	d, err := cat.DiskByName(context.Background(), args[1])
+	ts.Check(err)
+	lost := written - d.Used
+	ts.Logf("written %d bytes, recorded %d, unrecorded %d", written, d.Used, lost)
+	if (lost > int64(max)) != neg {
+		ts.Fatalf("%d bytes written to disk %s are not recorded (max %d)", lost, args[1], max)
+	}
 }
 
 // plantobject DISK SRC [SEED]: put an object file named by SRC's SHA-256
