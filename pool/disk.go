@@ -67,6 +67,13 @@ func Resolve(ctx context.Context, cat *catalog.Catalog, arg string) (catalog.Dis
 // d's identity and this catalog's UUID.
 func Attached(cat *catalog.Catalog, d catalog.Disk) (string, error) {
 	path, err := disks.Find(disks.Location{UUID: d.UUID, LastPath: d.LastPath, MountRel: d.MountRel, FSUUID: d.FSUUID})
+	if errors.Is(err, disks.ErrNotAttached) && d.LastPath != "" {
+		if _, ierr := disks.ReadIdentity(d.LastPath); errors.Is(ierr, disks.ErrNoIdentity) || errors.Is(ierr, disks.ErrCorruptIdentity) {
+			if fi, serr := os.Stat(filepath.Join(d.LastPath, "objects")); serr == nil && fi.IsDir() {
+				return "", &LostIdentityError{Path: d.LastPath, Disk: d, By: "its last known path, which still has objects/"}
+			}
+		}
+	}
 	if errors.Is(err, disks.ErrNotAttached) {
 		seen := "never"
 		if d.LastSeen > 0 {
@@ -127,6 +134,15 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return catalog.Disk{}, err
+	}
+	if _, err := disks.ReadIdentity(abs); errors.Is(err, disks.ErrNoIdentity) || errors.Is(err, disks.ErrCorruptIdentity) {
+		// A known disk that lost its identity file must not become a
+		// second disk: its copies would count twice.
+		if d, by, ok, err := Recognise(ctx, cat, abs); err != nil {
+			return catalog.Disk{}, err
+		} else if ok {
+			return catalog.Disk{}, &LostIdentityError{Path: abs, Disk: d, By: by}
+		}
 	}
 	id := disks.Identity{Format: disks.FormatVersion, UUID: uuid.NewString(), Name: name, Catalog: cat.UUID()}
 	if err := disks.Init(abs, id); err != nil {
@@ -254,6 +270,13 @@ func Available(ctx context.Context, cat *catalog.Catalog, args []string, catDir 
 	}
 	if id, err := disks.ReadIdentity(catDir); err == nil && id.Catalog == cat.UUID() && len(only) == 0 {
 		add(id.Name, catDir)
+	} else if err != nil && len(only) == 0 {
+		// The snapshot's own disk, even with its identity file lost: the
+		// snapshot says which disk it describes, and objects are named by
+		// their content (restore checks every byte).
+		if d, derr := cat.DiskByName(ctx, cat.SnapshotOf(ctx)); derr == nil && Exists(filepath.Join(catDir, "objects")) {
+			add(d.Name, catDir)
+		}
 	}
 	ds, err := cat.Disks(ctx)
 	if err != nil {

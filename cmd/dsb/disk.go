@@ -26,7 +26,7 @@ func newDiskCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.diskList(cmd) },
 	}
 	cmd.AddCommand(newDiskAddCmd(a), newDiskListCmd(a), newDiskSetCmd(a), newDiskRenameCmd(a),
-		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a))
+		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a), newDiskReidentifyCmd(a))
 	return cmd
 }
 
