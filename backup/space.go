@@ -97,24 +97,37 @@ func (r Room) finish(ctx context.Context, cat *catalog.Catalog, d catalog.Disk) 
 // while it is rewritten: the snapshot (the catalog's pages, plus a copy
 // row for every object) and the manifest, each present twice at the
 // peak (the old file and its replacement, or the hold-back file that
-// keeps their room), README.txt, the identity and the lock.
+// keeps their room), README.txt, the identity and the lock. The copy rows
+// still to come (one per object and disk, less those present) keep the
+// bound from growing as the catalog records copies.
 func descriptionBound(ctx context.Context, cat *catalog.Catalog, block int64) (int64, error) {
 	data, err := cat.DataSize(ctx)
 	if err != nil {
 		return 0, err
 	}
-	var nobj int64
+	var nobj, ncopies int64
 	if err := cat.EachObject(ctx, func(int64, objects.ID, int64) { nobj++ }); err != nil {
+		return 0, err
+	}
+	if err := cat.EachCopy(ctx, func(int64, int64) { ncopies++ }); err != nil {
+		return 0, err
+	}
+	ds, err := cat.Disks(ctx)
+	if err != nil {
 		return 0, err
 	}
 	manifest, err := cat.ManifestBound(ctx)
 	if err != nil {
 		return 0, err
 	}
-	snap := data + 64*nobj
+	snap := data + copyRowBytes*max(nobj*int64(len(ds))-ncopies, 0)
 	twice := 2*roundUp(snap, block) + 2*roundUp(manifest, block) + (snap+manifest)/4
 	return twice + roundUp(int64(len(readmeText))+4096, block) + 2*block + 64<<10, nil
 }
+
+// copyRowBytes bounds what one copy row adds to the catalog (the row,
+// its index entry, pages part full).
+const copyRowBytes = 80
 
 func roundUp(n, unit int64) int64 {
 	if unit <= 0 {

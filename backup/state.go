@@ -96,20 +96,19 @@ func (p *Prepared) dirsNeeded() int64 {
 	}
 	first := disks.ShardCost(block)
 	total := int64(0)
-	maxShards := int64(len(want))
 	if p.Room.shards == nil {
 		// Not measured: the directories of the copies the catalog knows,
 		// plus any the disk had beyond those at its last backup.
-		total += first * max(int64(len(on)), p.Disk.Space.Shards)
-		maxShards += max(int64(len(on)), p.Disk.Space.Shards)
+		existing := max(int64(len(on)), p.Disk.Space.Shards)
+		union := existing
 		for h3 := range want {
 			if on[h3] == 0 {
-				total += first
+				union++
 			}
 		}
-		return total + disks.ObjectsDirCost(block, maxShards)
+		return first*union + disks.ObjectsDirCost(block, union)
 	}
-	maxShards += int64(len(p.Room.shards))
+	union := int64(len(p.Room.shards))
 	for h3, n := range p.Room.shards {
 		// A directory grown by earlier entries may hold more than its
 		// objects' shares (directories do not shrink).
@@ -118,9 +117,12 @@ func (p *Prepared) dirsNeeded() int64 {
 	for h3 := range want {
 		if _, ok := p.Room.shards[h3]; !ok {
 			total += first
+			union++
 		}
 	}
-	return total + disks.ObjectsDirCost(block, maxShards)
+	// objects/ holds one entry per directory of the union, which stays the
+	// same from run to run when nothing changed.
+	return total + disks.ObjectsDirCost(block, union)
 }
 
 // Waiting counts the live objects that want a copy on this disk and that
