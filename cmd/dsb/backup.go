@@ -266,6 +266,7 @@ func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
 		}
 		a.emit("summary", map[string]any{"command": "backup", "disk": d.Name, "copied": r.Copied, "bytes_copied": r.BytesCopied,
 			"deleted": r.Deleted, "bytes_deleted": r.BytesDeleted, "skipped": r.Skipped, "stopped": stopped,
+			"waiting_objects": r.Waiting, "waiting_bytes": r.WaitingBytes, "too_large": r.TooLarge,
 			"seconds": r.Elapsed.Seconds()})
 		return
 	}

@@ -9,8 +9,9 @@ import (
 
 func newCatalogCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "catalog",
-		Short: "The catalog itself: adopt a backup disk's snapshot when the home catalog is lost",
+		Use:     "catalog",
+		Short:   "The catalog itself: adopt a backup disk's snapshot when the home catalog is lost",
+		Example: "  dsb catalog adopt /media/usb1/dsb",
 	}
 	cmd.AddCommand(newCatalogAdoptCmd(a))
 	return cmd
