@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -223,6 +224,10 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	if res.DescribeErr != nil {
 		a.warnf("disk %s: could not rewrite its description (%v); its manifest and catalog snapshot are from earlier in this run", d.Name, res.DescribeErr)
 	}
+	if shed := res.Plan.OverBudget; shed.Objects > 0 {
+		a.printf("%s was over its budget: %d copies (%s) deleted to make room, worst-ranked first; %s\n",
+			d.Name, shed.Objects, bytesStr(shed.Bytes), foreignNote(res.Room))
+	}
 	if res.Stopped != nil {
 		return partialError{fmt.Sprintf("backup of %s stopped early: %v; everything copied so far is recorded (free space on the drive, or lower its budget with 'dsb disk set %s --size')", d.Name, res.Stopped, d.Name)}
 	}
@@ -273,4 +278,20 @@ func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
 	a.printf("backup %s: copied %d objects (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, r.Copied,
 		bytesStr(r.BytesCopied), r.Deleted, bytesStr(r.BytesDeleted), r.Skipped, r.Elapsed.Round(time.Millisecond),
 		rateStr(r.BytesCopied, r.Elapsed))
+}
+
+// foreignNote names what else takes room in a disk's data directory.
+func foreignNote(r backup.Room) string {
+	if r.Foreign == 0 {
+		return "its budget or filesystem shrank"
+	}
+	var top []string
+	for i, e := range r.ForeignTop {
+		if i == 3 {
+			top = append(top, "...")
+			break
+		}
+		top = append(top, fmt.Sprintf("%s (%s)", quotePath(e.Name), bytesStr(e.Bytes)))
+	}
+	return fmt.Sprintf("other files in its data directory take %s: %s", bytesStr(r.Foreign), strings.Join(top, ", "))
 }
