@@ -215,6 +215,17 @@ func Budget(d catalog.Disk) int64 {
 	return disks.DefaultBudget(d.FSTotal)
 }
 
+// Used is what disk d takes of its budget, in allocated bytes as backup
+// counts them: its copies, the reserve for its description, foreign files
+// and object directories as its last backup measured them.
+func Used(d catalog.Disk) int64 {
+	block := d.Space.BlockSize
+	if block <= 0 {
+		block = disks.DefaultBlockSize
+	}
+	return d.Allocated + d.Space.Reserve + d.Space.Foreign + d.Space.Shards*block
+}
+
 // Exists reports whether path exists (for messages).
 func Exists(path string) bool { _, err := os.Stat(path); return err == nil }
 

@@ -125,7 +125,7 @@ func (a *app) diskList(cmd *cobra.Command) error {
 		}
 		budget := pool.Budget(d)
 		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
-			bytesStr(d.Used), bytesStr(max(budget-d.Used, 0)), dateStr(d.LastSeen))
+			bytesStr(pool.Used(d)), bytesStr(max(budget-pool.Used(d), 0)), dateStr(d.LastSeen))
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func (a *app) diskList(cmd *cobra.Command) error {
 func diskJSON(d catalog.Disk, attached string) map[string]any {
 	budget := pool.Budget(d)
 	return map[string]any{"name": d.Name, "uuid": d.UUID, "attached": attached, "last_path": d.LastPath,
-		"budget": budget, "size_configured": d.Budget, "used": d.Used, "free": max(budget-d.Used, 0),
+		"budget": budget, "size_configured": d.Budget, "used": d.Used, "used_allocated": pool.Used(d), "free": max(budget-pool.Used(d), 0),
 		"objects": d.Objects, "last_seen": nsTime(d.LastSeen), "last_verified": nsTime(d.LastVerified), "lost": d.Lost,
 		"oldest_verified": nsTime(d.OldestVerified)}
 }

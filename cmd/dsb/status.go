@@ -109,7 +109,7 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		} else if d.Objects == 0 {
 			oldest = "-"
 		}
-		a.printf("%-12s %9s %9s %9s  %-16s %-16s %s\n", name, bytesStr(b), bytesStr(d.Used), bytesStr(max(b-d.Used, 0)),
+		a.printf("%-12s %9s %9s %9s  %-16s %-16s %s\n", name, bytesStr(b), bytesStr(pool.Used(d)), bytesStr(max(b-pool.Used(d), 0)),
 			dateStr(d.LastSeen), dateStr(d.LastVerified), oldest)
 	}
 }
