@@ -30,34 +30,31 @@ type Snapshot struct {
 	Attached []string  // data directories of the other disks it knows that are attached
 }
 
-// ReadSnapshot reads the catalog snapshot of the disk at dir.
+// ReadSnapshot reads the catalog snapshot of the disk at dir (one written
+// by an older dsb too: it is not migrated until adopted).
 func ReadSnapshot(ctx context.Context, dir string) (Snapshot, error) {
 	s := Snapshot{Dir: dir}
-	cat, err := catalog.Open(ctx, filepath.Join(dir, snapshotFile), catalog.Options{ReadOnly: true})
+	info, err := catalog.ReadSnapshotInfo(ctx, filepath.Join(dir, snapshotFile))
 	if err != nil {
 		return s, fmt.Errorf("%s: %w", dir, err)
 	}
-	defer cat.Close()
-	s.At, s.Catalog = cat.SnapshotAt(ctx), cat.UUID()
-	uuid := cat.SnapshotOf(ctx)
-	if uuid == "" {
+	s.At, s.Catalog = info.At, info.Catalog
+	if info.Disk == "" {
 		return s, fmt.Errorf("%s/%s is not a disk's catalog snapshot", dir, snapshotFile)
 	}
-	if s.Disk, err = cat.DiskByName(ctx, uuid); err != nil {
-		return s, fmt.Errorf("%s: its snapshot does not know its own disk: %w", dir, err)
-	}
-	ds, err := cat.Disks(ctx)
-	if err != nil {
-		return s, err
-	}
-	for _, d := range ds {
-		if d.UUID == uuid {
+	found := false
+	for _, d := range info.Disks {
+		if d.UUID == info.Disk {
+			s.Disk, found = d, true
 			continue
 		}
 		p, err := disks.Find(disks.Location{UUID: d.UUID, LastPath: d.LastPath, MountRel: d.MountRel, FSUUID: d.FSUUID})
 		if err == nil {
 			s.Attached = append(s.Attached, p)
 		}
+	}
+	if !found {
+		return s, fmt.Errorf("%s: its snapshot does not know its own disk %s", dir, info.Disk)
 	}
 	return s, nil
 }
