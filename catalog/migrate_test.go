@@ -58,7 +58,7 @@ func TestMigrationsByNumber(t *testing.T) {
 		t.Fatalf("open a schema-1 catalog: %v", err)
 	}
 	if _, err := c.Refusals(ctx, 1); err != nil {
-		t.Errorf("migration 3 not applied to a schema-1 catalog: %v", err)
+		t.Errorf("migration 4 (disk space) not applied to a schema-1 catalog: %v", err)
 	}
 	c.Close()
 

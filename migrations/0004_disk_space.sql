@@ -1,6 +1,7 @@
--- dsb catalog schema 0003 (issue 10): disk space in allocated bytes,
+-- dsb catalog schema 0004 (issue 10): disk space in allocated bytes,
 -- copies whose bytes were checked, what a disk's filesystem refused,
--- and the keep-history policy. Independent of 0002 (files, sources).
+-- and the keep-history policy. Independent of 0002 (files, sources) and
+-- 0003 (owners, xattrs) of the other branches.
 
 -- What the disk's filesystem said at its last backup: its block size, what
 -- it can hold for dsb (allocated bytes of the data directory plus free
