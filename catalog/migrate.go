@@ -146,8 +146,8 @@ func (c *Catalog) appliedMigrations(ctx context.Context) (map[int]bool, error) {
 		}
 		applied[v] = true
 	}
-	if have > maxVersion(applied) {
-		applied[have] = true // written by a dsb that kept no list: unknown to us
+	if have > maxVersion(applied) && have > SchemaVersion() {
+		applied[have] = true // set by a newer dsb without the list: unknown to us
 	}
 	return applied, nil
 }
