@@ -15,10 +15,15 @@ import (
 	"dsb/pool"
 )
 
-// copyBatch is how many consecutive copies run as one parallel batch.
-// Copies only add to the disk, so any subset of a run of copies stays
-// within the budget the plan guarantees at the run's end.
-const copyBatch = 256
+// copyBatch and copyBatchBytes bound a run of consecutive copies made as
+// one parallel batch. Copies only add to the disk, so any subset of a run
+// of copies stays within the budget the plan guarantees at the run's end.
+// The bytes bound keeps what a crash loses small: objects of a batch are
+// temp files until the batch is committed (see executor.flush).
+const (
+	copyBatch      = 256
+	copyBatchBytes = 64 << 20
+)
 
 // copyWorkers write objects in parallel: their fsyncs then share the
 // filesystem's journal commits, which is most of the cost of small files.
@@ -47,6 +52,7 @@ type copyResult struct {
 	n        int64
 	done     bool
 	attempts []attempt
+	tooLarge error // the disk's filesystem cannot hold this object
 	fatal    error // stops the backup (disk full, disk write error)
 }
 
@@ -132,10 +138,12 @@ func (x *executor) doCopy(j copyJob) copyResult {
 		}
 		r.attempts = append(r.attempts, attempt{c, err})
 		switch {
-		case errors.Is(err, objects.ErrHashMismatch), errors.Is(err, errSourceChanged), errors.Is(err, errSourceRead):
-			continue
 		case errors.Is(err, objects.ErrNoSpace):
 			r.fatal = fmt.Errorf("%w: %v", ErrDiskFull, err)
+		case errors.Is(err, objects.ErrTooLarge):
+			r.tooLarge = err // another file of the same content is as large
+		case errors.Is(err, objects.ErrHashMismatch), errors.Is(err, errSourceChanged), errors.Is(err, objects.ErrSourceRead):
+			continue
 		default:
 			r.fatal = fmt.Errorf("copy %s to disk %s: %w", c.vp, x.p.Disk.Name, err)
 		}
@@ -154,12 +162,15 @@ func (x *executor) finishCopy(r copyResult) error {
 				return err
 			}
 			x.event(Event{Action: "source-changed", ID: o.ID, Path: a.c.vp, Why: "changed since 'dsb update'; it will be hashed again at the next update"})
-		case errors.Is(a.err, errSourceRead):
+		case errors.Is(a.err, objects.ErrSourceRead):
 			x.event(Event{Action: "skip", ID: o.ID, Path: a.c.vp, Why: a.err.Error()})
 		}
 	}
 	if r.fatal != nil {
 		return r.fatal
+	}
+	if r.tooLarge != nil {
+		return x.refuse(r)
 	}
 	if !r.done {
 		x.skipped++
@@ -175,6 +186,7 @@ func (x *executor) finishCopy(r copyResult) error {
 	x.copied++
 	x.bytes += r.n
 	x.bytesSinceSnap += r.n
+	x.bytesSinceFlush += r.n
 	x.prog.Copied++
 	x.prog.BytesCopied += r.n
 	path := ""
@@ -192,19 +204,19 @@ func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
 	// replaced by a FIFO since update must not hang the open.
 	fd, err := unix.Open(real, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
-		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
+		return 0, fmt.Errorf("%w %s: %w", objects.ErrSourceRead, real, err)
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return 0, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
+		return 0, fmt.Errorf("%w %s: %w", objects.ErrSourceRead, real, err)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != o.Size {
 		return 0, errSourceChanged
 	}
 	n, err := x.dir.Put(x.ctx, o.ID, fdReader(fd))
-	if err != nil && strings.Contains(err.Error(), "read source") && !errors.Is(err, objects.ErrNoSpace) {
-		return n, fmt.Errorf("%w %s: %v", errSourceRead, real, err)
+	if errors.Is(err, objects.ErrSourceRead) {
+		return n, fmt.Errorf("%s: %w", real, err)
 	}
 	return n, err
 }
@@ -225,4 +237,28 @@ func (f fdReader) Read(p []byte) (int, error) {
 		}
 		return n, nil
 	}
+}
+
+// refuse records that the disk's filesystem cannot hold the object (a
+// file size limit), so that later plans leave it to other disks, and
+// says why and what to do. The run goes on with the other objects.
+func (x *executor) refuse(r copyResult) error {
+	o := r.job.o
+	why := fmt.Sprintf("the filesystem of disk %s refused a file of %d bytes (EFBIG: a file size limit); other disks get it",
+		x.p.Disk.Name, o.Size)
+	if x.p.Room.FSType == "vfat" {
+		why = fmt.Sprintf("FAT32 cannot hold files over 4 GiB: use exFAT or ext4 for disk %s (this object is %d bytes; other disks get it)",
+			x.p.Disk.Name, o.Size)
+	}
+	if err := x.cat.Refuse(x.ctx, x.p.Disk.ID, o.Ref, why, x.opt.now().UnixNano()); err != nil {
+		return err
+	}
+	x.tooLarge++
+	x.prog.BytesToCopy -= o.Size
+	path := ""
+	if len(r.job.cands) > 0 {
+		path = r.job.cands[0].vp
+	}
+	x.event(Event{Action: "skip", ID: o.ID, Size: o.Size, Path: path, Why: why})
+	return nil
 }

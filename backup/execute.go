@@ -27,6 +27,8 @@ type executor struct {
 	lastFlush, lastSnap    time.Time
 	bytesSinceSnap         int64
 	copied, bytes, skipped int64
+	tooLarge               int64
+	bytesSinceFlush        int64
 	deleted, bytesDeleted  int64
 	prog                   Progress
 }
@@ -58,7 +60,7 @@ func (x *executor) run() error {
 	for _, a := range acts {
 		if a.Kind == planner.Copy {
 			x.prog.ToCopy++
-			x.prog.BytesToCopy += x.p.State.Objects[a.Object].Size
+			x.prog.BytesToCopy += x.p.Object(a.Object).Size
 		}
 	}
 	for i := 0; i < len(acts); {
@@ -76,8 +78,9 @@ func (x *executor) run() error {
 			i = j
 			continue
 		}
-		j := i
-		for j < len(acts) && acts[j].Kind == planner.Copy && j-i < copyBatch {
+		j, batch := i, int64(0)
+		for j < len(acts) && acts[j].Kind == planner.Copy && j-i < copyBatch && batch < copyBatchBytes {
+			batch += x.p.Object(acts[j].Object).Size
 			j++
 		}
 		if err := x.copyRun(acts[i:j]); err != nil {
@@ -118,16 +121,18 @@ func (x *executor) deleteRun(acts []planner.Action) error {
 	return nil
 }
 
-var (
-	errSourceChanged = errors.New("source changed")
-	errSourceRead    = errors.New("cannot read source")
-)
+// errSourceChanged: the source is no longer the file update hashed.
+var errSourceChanged = errors.New("source changed")
 
-// checkpoint records pending copies every few seconds, and describes the
-// disk again every few minutes or gigabytes.
+// flushBytes bounds the bytes copied but not yet committed and recorded:
+// with copyBatchBytes, what a kill -9 makes the next run copy again.
+const flushBytes = 192 << 20
+
+// checkpoint records pending copies every few seconds or flushBytes, and
+// describes the disk again every few minutes or gigabytes.
 func (x *executor) checkpoint() error {
 	now := x.opt.now()
-	if now.Sub(x.lastFlush) >= x.opt.FlushEvery || len(x.pending.Add) >= 2000 {
+	if now.Sub(x.lastFlush) >= x.opt.FlushEvery || len(x.pending.Add) >= 2000 || x.bytesSinceFlush >= flushBytes {
 		if err := x.flush(); err != nil {
 			return err
 		}
@@ -147,7 +152,7 @@ func (x *executor) checkpoint() error {
 }
 
 func (x *executor) flush() error {
-	x.lastFlush = x.opt.now()
+	x.lastFlush, x.bytesSinceFlush = x.opt.now(), 0
 	if len(x.pending.Add) == 0 {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"dsb/catalog"
 	"dsb/objects"
@@ -13,8 +14,8 @@ import (
 type Reconciled struct {
 	Present     int64 // objects found on the disk
 	Missing     int64 // copies the catalog expected but the disk lacks (now lost copies)
-	Adopted     int64 // objects on the disk the catalog did not count
-	Quarantined int64 // objects whose size did not match, moved to bad-objects/
+	Adopted     int64 // objects on the disk the catalog did not count, hashed and found right
+	Quarantined int64 // objects whose size (or, unrecorded ones, content) was wrong, moved to bad-objects/
 	Junk        []string
 	TempRemoved int
 }
@@ -59,15 +60,19 @@ func Reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir
 	if err := adopt(ctx, cat, dir, present, &ch, &r); err != nil {
 		return r, err
 	}
-	if len(ch.Add)+len(ch.Remove) == 0 {
-		return r, nil
+	if len(ch.Add)+len(ch.Remove) > 0 {
+		if err := cat.ApplyCopies(ctx, ch); err != nil {
+			return r, err
+		}
 	}
-	return r, cat.ApplyCopies(ctx, ch)
+	// What the catalog now counts on this disk was seen on it: confirmed.
+	return r, cat.ConfirmDisk(ctx, disk.ID, time.Now())
 }
 
 // adopt records objects present on the disk that the catalog did not
-// count. Ones the catalog has never heard of become orphans, which the
-// plan then deletes.
+// count (crash leftovers, hand copies), once their bytes were read and
+// hash to their name: a copy counts only once checked. Ones the catalog
+// has never heard of become orphans, which the plan then deletes.
 func adopt(ctx context.Context, cat *catalog.Catalog, dir *objects.Dir, present map[objects.ID]int64,
 	ch *catalog.CopyChange, r *Reconciled) error {
 	ids := make([]objects.ID, 0, len(present))
@@ -90,6 +95,19 @@ func adopt(ctx context.Context, cat *catalog.Catalog, dir *objects.Dir, present 
 		}
 		if !ok {
 			cp = catalog.Copy{Hash: id, Size: size}
+		}
+		if _, err := dir.Verify(ctx, id); err != nil {
+			if errors.Is(err, objects.ErrNotFound) {
+				continue
+			}
+			if !errors.Is(err, objects.ErrCorrupt) {
+				return fmt.Errorf("check unrecorded object %s: %w", id.Short(), err)
+			}
+			if err := dir.Quarantine(id); err != nil {
+				return err
+			}
+			r.Quarantined++
+			continue
 		}
 		ch.Add = append(ch.Add, cp)
 		r.Adopted++

@@ -56,10 +56,14 @@ type Result struct {
 	Plan         planner.Summary
 	Elapsed      time.Duration
 	Stopped      error // why the run stopped early (disk full), nil when complete
-	// SpaceLimited: the filesystem's free space, not the configured budget,
-	// bounded this run (the drive is fuller than its budget says).
-	SpaceLimited bool
-	Budget       int64 // the budget this run planned with
+	// Room is how the disk's budget was spent in this run's plan.
+	Room Room
+	// Waiting: live objects that want a copy on this disk and did not fit
+	// (a full disk: they wait for a disk with room); WaitingBytes logical.
+	Waiting, WaitingBytes int64
+	// Refused: objects left out because this disk's filesystem cannot hold
+	// them (recorded by an earlier run); TooLarge: refused in this run.
+	Refused, TooLarge int64
 	// DescribeErr: the disk's description (snapshot, manifest) could not
 	// be rewritten at the end, e.g. because the disk is full; the previous
 	// one stays.
@@ -91,11 +95,13 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	if err := pool.Seen(ctx, cat, &d, root, start); err != nil {
 		return res, err
 	}
-	p, limited, err := prepareAttached(ctx, cat, d, root, opt.Options)
+	p, err := prepareAttached(ctx, cat, d, root, opt.Options)
 	if err != nil {
 		return res, err
 	}
-	res.Plan, res.SpaceLimited, res.Budget = p.Plan.Summary, limited, p.State.Budget
+	res.Plan, res.Room = p.Plan.Summary, p.Room
+	res.Waiting, res.WaitingBytes = p.Waiting()
+	res.Refused = p.Refused
 	if err := Describe(ctx, cat, d, root, opt.now()); err != nil {
 		return res, err
 	}
@@ -110,6 +116,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	x := newExecutor(ctx, cat, p, dir, root, opt)
 	err = x.run()
 	res.Copied, res.BytesCopied, res.Deleted, res.BytesDeleted, res.Skipped = x.copied, x.bytes, x.deleted, x.bytesDeleted, x.skipped
+	res.TooLarge = x.tooLarge
 	if errors.Is(err, ErrDiskFull) {
 		res.Stopped, err = err, nil
 	}
@@ -134,39 +141,64 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	return res, err
 }
 
-// prepareAttached plans with the live budget of the attached disk, and
-// says whether free space (rather than the configured budget) bound it.
-func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options) (*Prepared, bool, error) {
-	f, err := pool.Load(ctx, cat)
+// prepareAttached plans with the room measured on the disk attached at
+// root, and records what was measured for plans made while it is away.
+func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options) (*Prepared, error) {
+	room, err := measureRoom(ctx, cat, d, root)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	var used int64
-	for i := range f.Objects {
-		if f.On(&f.Objects[i], d.ID) {
-			used += f.Objects[i].Size
+	if !cat.ReadOnly() {
+		if err := cat.SaveDiskSpace(ctx, d.ID, room.Space()); err != nil {
+			return nil, err
 		}
+		d.Space = room.Space()
 	}
-	budget, err := pool.LiveBudget(d, root, used, reserveFor(cat, d))
-	if err != nil {
-		return nil, false, err
-	}
-	return Prepare(f, d, budget, opt), budget < pool.Budget(d), nil
+	return prepareWith(ctx, cat, d, room, opt)
 }
 
-// reserveFor keeps room for the disk's description: the catalog snapshot
-// (about the catalog's size) and the manifest, plus slack for filesystem
-// metadata: 64 MiB, or 5% of a small filesystem.
-func reserveFor(cat *catalog.Catalog, d catalog.Disk) int64 {
-	size := int64(0)
-	if n, err := cat.FileSize(); err == nil {
-		size = n
+func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room Room, opt Options) (*Prepared, error) {
+	f, err := pool.Load(ctx, cat)
+	if err != nil {
+		return nil, err
 	}
-	slack := int64(64 << 20)
-	if d.FSTotal > 0 {
-		slack = min(slack, d.FSTotal/20)
+	refused, err := cat.Refusals(ctx, d.ID)
+	if err != nil {
+		return nil, err
 	}
-	return 2*size + slack
+	return Prepare(f, d, room, refused, opt), nil
+}
+
+// PrepareFrom plans for disk d from facts already loaded, with what its
+// last backup measured (for reports about many disks).
+func PrepareFrom(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, d catalog.Disk, opt Options) (*Prepared, error) {
+	room, err := storedRoom(ctx, cat, d)
+	if err != nil {
+		return nil, err
+	}
+	refused, err := cat.Refusals(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return Prepare(f, d, room, refused, opt), nil
+}
+
+// PlanFor plans for disk d as 'dsb backup' would: with the room measured
+// on the disk when it is attached at path (path ""), or else with what
+// its last backup measured. It writes nothing.
+func PlanFor(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, path string, opt Options) (*Prepared, error) {
+	if path == "" {
+		room, err := storedRoom(ctx, cat, d)
+		if err != nil {
+			return nil, err
+		}
+		return prepareWith(ctx, cat, d, room, opt)
+	}
+	room, err := measureRoom(ctx, cat, d, path)
+	if err != nil {
+		return nil, err
+	}
+	return prepareWith(ctx, cat, d, room, opt)
 }
 
 // reserveFile holds back space for the disk's final description.
@@ -187,7 +219,7 @@ func holdReserve(path, root string) error {
 	}
 	buf := make([]byte, 64<<10)
 	for n := int64(0); n < size; n += int64(len(buf)) {
-		if _, err := f.Write(buf); err != nil {
+		if _, err := f.Write(buf[:min(int64(len(buf)), size-n)]); err != nil {
 			f.Close()
 			return err
 		}

@@ -86,7 +86,7 @@ func (c *Catalog) ApplyCopies(ctx context.Context, ch CopyChange) error {
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO copies(object, disk, verified_at) VALUES(?,?,?)
-				ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at)`,
+				ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at), unconfirmed=0`,
 				ref, ch.Disk, cp.VerifiedAt); err != nil {
 				return err
 			}
@@ -140,4 +140,31 @@ func (c *Catalog) HoldersOf(ctx context.Context, ref int64) ([]Holder, error) {
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// DisksHolding counts, per disk id, how many of ids the catalog says it
+// holds (to recognise a disk by its objects).
+func (c *Catalog) DisksHolding(ctx context.Context, ids []objects.ID) (map[int64]int, error) {
+	stmt, err := c.db.PrepareContext(ctx, `SELECT c.disk FROM copies c JOIN objects o ON o.id=c.object WHERE o.hash=?`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	out := map[int64]int{}
+	for _, id := range ids {
+		rows, err := stmt.QueryContext(ctx, id[:])
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var d int64
+			if err := rows.Scan(&d); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[d]++
+		}
+		rows.Close()
+	}
+	return out, nil
 }

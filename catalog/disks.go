@@ -27,18 +27,34 @@ type Disk struct {
 	// OldestVerified is the smallest verified_at among its copies (0: some
 	// copy was never verified).
 	OldestVerified int64
+	// Space is what its filesystem said at its last backup (zero before).
+	Space DiskSpace
+	// ReconciledAt is when a backup last compared its copies with its
+	// objects (ns); Unconfirmed counts copies believed but not seen since.
+	ReconciledAt int64
+	Unconfirmed  int64
+	// Allocated bounds what its copies take on its filesystem (allocated
+	// bytes, as backup counts them: disks.ObjectCost with its block size).
+	Allocated int64
 }
 
 const diskCols = `d.id, d.uuid, d.name, d.budget, d.last_path, d.mount_rel, d.fs_uuid, d.fs_total,
 	d.last_seen, d.last_verified, d.lost,
 	coalesce((SELECT sum(o.size) FROM copies c JOIN objects o ON o.id=c.object WHERE c.disk=d.id), 0),
 	(SELECT count(*) FROM copies c WHERE c.disk=d.id),
-	coalesce((SELECT min(verified_at) FROM copies c WHERE c.disk=d.id), 0)`
+	coalesce((SELECT min(verified_at) FROM copies c WHERE c.disk=d.id), 0),
+	d.block_size, d.capacity, d.foreign_bytes, d.reserve, d.shards, d.fs_type, d.reconciled_at,
+	(SELECT count(*) FROM copies c WHERE c.disk=d.id AND c.unconfirmed),
+	coalesce((SELECT sum(((o.size + bs - 1) / bs + (o.size > 4*bs)) * bs + max(bs/16, 256))
+		FROM (SELECT CASE WHEN d.block_size > 0 THEN d.block_size ELSE 4096 END AS bs), copies c
+		JOIN objects o ON o.id=c.object WHERE c.disk=d.id), 0)`
 
 func scanDisk(row interface{ Scan(...any) error }) (Disk, error) {
 	var d Disk
 	err := row.Scan(&d.ID, &d.UUID, &d.Name, &d.Budget, &d.LastPath, &d.MountRel, &d.FSUUID, &d.FSTotal,
-		&d.LastSeen, &d.LastVerified, &d.Lost, &d.Used, &d.Objects, &d.OldestVerified)
+		&d.LastSeen, &d.LastVerified, &d.Lost, &d.Used, &d.Objects, &d.OldestVerified,
+		&d.Space.BlockSize, &d.Space.Capacity, &d.Space.Foreign, &d.Space.Reserve, &d.Space.Shards, &d.Space.FSType,
+		&d.ReconciledAt, &d.Unconfirmed, &d.Allocated)
 	return d, err
 }
 

@@ -168,7 +168,8 @@ func (c *Catalog) writable() error {
 }
 
 // ExecRaw runs one SQL statement on the database at path, bypassing locks
-// and migrations. It exists for tests that tamper with catalogs.
+// and migrations. It exists for tests that tamper with catalogs, and to
+// unmark a disk's snapshot copied home (pool.AdoptSnapshot).
 func ExecRaw(ctx context.Context, path, stmt string) error {
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {

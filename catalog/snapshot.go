@@ -30,7 +30,7 @@ func (c *Catalog) Snapshot(ctx context.Context, path, diskUUID string, at time.T
 		return fmt.Errorf("snapshot catalog: %w", err)
 	}
 	_, err = db.ExecContext(ctx, `INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot_of_disk', ?), ('snapshot_at', ?)`,
-		diskUUID, at.UTC().Format(time.RFC3339))
+		diskUUID, at.UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return fmt.Errorf("snapshot catalog: %w", err)
 	}

@@ -11,8 +11,9 @@
 //   - location: what the catalog remembers about where a disk was last
 //     seen (Location): its data path, that path relative to its mount point,
 //     and the filesystem UUID. Find uses it to say where the disk is now.
-//   - space: what statfs reports (Space); the budget a disk gets by default
-//     leaves a reserve free (DefaultBudget).
+//   - space: what statfs reports (Space), and what a data directory takes
+//     in allocated bytes (MeasureUsage, st_blocks); ObjectCost and friends
+//     bound what an object and the directories take before it is written.
 //   - lock: an exclusive flock on dsb-disk.lock in the data path (DirLock),
 //     so that two dsb processes never write to one disk at once. The kernel
 //     drops it when the process dies: no stale locks.

@@ -211,3 +211,27 @@ func Rename(dir, name string) error {
 	}
 	return objects.WriteFileAtomic(filepath.Join(dir, IdentityFile), marshalIdentity(id), 0o644)
 }
+
+// Rewrite gives dir the identity id again, for a disk whose identity
+// file was lost or damaged (the caller made sure dir holds that disk's
+// objects). A damaged file is kept beside it as dsb-disk.json.bad.
+func Rewrite(dir string, id Identity) (err error) {
+	if id.Format == 0 {
+		id.Format = FormatVersion
+	}
+	if err := id.validate(); err != nil {
+		return fmt.Errorf("invalid identity: %w", err)
+	}
+	lock, err := Lock(dir)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, lock.Unlock()) }()
+	path := filepath.Join(dir, IdentityFile)
+	if _, err := os.Lstat(path); err == nil {
+		if err := os.Rename(path, path+".bad"); err != nil {
+			return err
+		}
+	}
+	return objects.WriteFileAtomic(path, marshalIdentity(id), 0o644)
+}

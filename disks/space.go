@@ -8,8 +8,10 @@ import (
 
 // Space is what the filesystem holding a disk says about its size.
 type Space struct {
-	Total int64 // bytes in the filesystem
-	Free  int64 // bytes an unprivileged writer may still use
+	Total     int64  // bytes in the filesystem
+	Free      int64  // bytes an unprivileged writer may still use
+	BlockSize int64  // the allocation unit: every file takes a multiple of it
+	Type      string // ext4, vfat, exfat, xfs, btrfs, tmpfs, ... ("" if unknown)
 }
 
 // StatSpace returns the space of the filesystem holding path. Free leaves
@@ -26,18 +28,40 @@ func StatSpace(path string) (Space, error) {
 	if unit <= 0 {
 		unit = st.Bsize
 	}
-	return Space{Total: int64(st.Blocks) * unit, Free: int64(st.Bavail) * unit}, nil
+	return Space{Total: int64(st.Blocks) * unit, Free: int64(st.Bavail) * unit,
+		BlockSize: max(unit, 512), Type: fsTypes[int64(st.Type)]}, nil
+}
+
+// fsTypes names the statfs magic numbers dsb has something to say about.
+var fsTypes = map[int64]string{
+	0xef53:     "ext4", // also ext2/ext3
+	0x4d44:     "vfat", // MSDOS_SUPER_MAGIC: FAT12/16/32
+	0x2011bab0: "exfat",
+	0x58465342: "xfs",
+	0x9123683e: "btrfs",
+	0x01021994: "tmpfs",
+	0x65735546: "fuse", // exfat-fuse and other FUSE filesystems
 }
 
 // budgetReserveMax caps the reserve DefaultBudget keeps free.
 const budgetReserveMax = 10_000_000_000 // 10 GB
 
-// DefaultBudget is the budget of a disk whose user gave none: its total
-// size minus a reserve of 5%, at most 10 GB, so that a full disk still
-// has room for the catalog snapshot, the manifest and filesystem metadata.
+// DefaultBudget is a budget guessed from a filesystem's total size alone,
+// for a disk never measured (a catalog from before dsb measured disks):
+// its total size minus a reserve of 5%, at most 10 GB. A measured disk's
+// default budget is its Capacity.
 func DefaultBudget(total int64) int64 {
 	if total <= 0 {
 		return 0
 	}
 	return total - min(budgetReserveMax, total/20)
+}
+
+// MaxFileSize is the largest file the filesystem type can hold, or 0 when
+// it has no limit dsb is likely to meet.
+func MaxFileSize(fsType string) int64 {
+	if fsType == "vfat" {
+		return 1<<32 - 1
+	}
+	return 0
 }

@@ -137,7 +137,8 @@ func (d *Dir) Path(id ID) string {
 // file in the object's directory and is renamed into place only after its
 // digest matched and it was fsynced, followed by an fsync of the directory:
 // an object file that exists is complete. ENOSPC and EDQUOT are reported
-// as ErrNoSpace; on any error the temp file is removed.
+// as ErrNoSpace, EFBIG as ErrTooLarge, a failed read of r as ErrSourceRead;
+// on any error the temp file is removed.
 func (d *Dir) Put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 	n, err := d.put(ctx, id, r)
 	if err != nil {
@@ -263,6 +264,9 @@ func noSpace(err error) error {
 	}
 	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
 		return fmt.Errorf("%w: %w", ErrNoSpace, err)
+	}
+	if errors.Is(err, syscall.EFBIG) && !errors.Is(err, ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	return err
 }

@@ -24,6 +24,13 @@ var (
 	// is usable, just full.
 	ErrNoSpace = errors.New("disk full")
 
+	// ErrSourceRead is returned by Put when reading the content it was
+	// given failed: the source is at fault, not the store, which is fine.
+	ErrSourceRead = errors.New("cannot read source")
+	// ErrTooLarge is returned by Put when the filesystem refused a file
+	// this large (EFBIG: FAT32 holds at most 4 GiB - 1, or a file size
+	// limit). Nothing was stored; other objects still fit.
+	ErrTooLarge = errors.New("file too large for this filesystem")
 	// ErrInjected is returned only by Faulty, for a fault a test asked for.
 	ErrInjected = errors.New("injected fault")
 )

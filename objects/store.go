@@ -49,8 +49,8 @@ func getBuf() *[]byte  { return bufPool.Get().(*[]byte) }
 func putBuf(b *[]byte) { bufPool.Put(b) }
 
 // copyHashing copies src to dst in bufSize blocks, hashing what it copies,
-// and checks ctx between blocks. Read and write errors are told apart in the
-// message because the caller reacts differently (source vs disk trouble).
+// and checks ctx between blocks. Read errors wrap ErrSourceRead, because the
+// caller reacts differently to source and disk trouble.
 func copyHashing(ctx context.Context, dst io.Writer, src io.Reader) (int64, ID, error) {
 	bp := getBuf()
 	defer putBuf(bp)
@@ -77,7 +77,7 @@ func copyHashing(ctx context.Context, dst io.Writer, src io.Reader) (int64, ID, 
 			h.Sum(sum[:0])
 			return n, sum, nil
 		default:
-			return n, ID{}, fmt.Errorf("read source: %w", rerr)
+			return n, ID{}, fmt.Errorf("%w: %w", ErrSourceRead, rerr)
 		}
 	}
 }

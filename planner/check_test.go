@@ -16,7 +16,7 @@ func evictsFor(x, p *Object) bool {
 	switch {
 	case x.Class == History:
 		return true
-	case x.Class != Live || copiesOf(x) < 1:
+	case x.Class != Live && x.Class != Kept || copiesOf(x) < 1:
 		return false
 	case copiesOf(x) != copiesOf(p):
 		return copiesOf(x) > copiesOf(p)
@@ -117,12 +117,15 @@ func (c *checker) checkDelete(k int, a Action, phase *int, sawLiveEvict *bool) e
 		return fmt.Errorf("action %d %v: object not on disk", k, a)
 	case a.From != n+1 || a.To != n:
 		return fmt.Errorf("action %d %v: want %d→%d", k, a, n+1, n)
-	case o.Class == Live && n == 0:
-		return fmt.Errorf("I1: action %d %v: deletes the last copy of a live object", k, a)
+	case (o.Class == Live || o.Class == Kept) && n == 0:
+		return fmt.Errorf("I1: action %d %v: deletes the last copy of a live object or of kept history", k, a)
 	case c.copied[a.Object]:
 		return fmt.Errorf("action %d %v: deletes an object copied in the plan", k, a)
 	}
 	_, unw := unwanted(o)
+	if o.Class == Pinned && !unw {
+		return fmt.Errorf("action %d %v: deletes a pinned copy", k, a)
+	}
 	switch a.Reason {
 	case ReasonOrphan, ReasonAboveTarget:
 		if !unw || *phase > 0 {

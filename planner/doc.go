@@ -41,10 +41,14 @@
 //     on would fit, so the level order holds and the next run resumes
 //     there; an object larger than the limit by itself is skipped instead,
 //     so that it cannot stall every run.
-//   - orphan: an object no current file references (or only history past
-//     the policy); its copy here is deleted. History (younger than the
-//     policy) is never copied, kept while room allows, and the first thing
-//     evicted.
+//   - orphan: an object nothing references (history under a keep-history
+//     of 0 included); its copy here is deleted.
+//   - classes of history: History (past its keep-history) is never
+//     copied, kept while room allows, and the first thing evicted; Kept
+//     (younger than its keep-history) is never copied but kept like live
+//     data: evicted only under rule 4, never its last copy; Pinned (the
+//     good version of a file found silently changed) is never copied and
+//     never evicted.
 //
 // How Make works: after deleting orphans and above-target copies, it walks
 // the live objects that want a copy in rank order. A candidate fits if free

@@ -20,6 +20,10 @@ func (c Class) String() string {
 		return "history"
 	case Orphan:
 		return "orphan"
+	case Kept:
+		return "kept history"
+	case Pinned:
+		return "pinned history"
 	}
 	return fmt.Sprintf("Class(%d)", uint8(c))
 }
@@ -133,6 +137,10 @@ func Why(s State, pol Policy, plan Plan, i int) string {
 		return fmt.Sprintf("history: kept while room allows (%s)", holds(c+1))
 	case o.Class == History:
 		return "history: never copied"
+	case o.Class == Kept && o.OnDisk:
+		return fmt.Sprintf("kept history: kept like live data, younger than its keep-history (%s)", holds(c+1))
+	case o.Class == Pinned && o.OnDisk:
+		return fmt.Sprintf("pinned: the good version of a file found silently changed, never evicted (%s); see 'dsb accept'", holds(c+1))
 	case o.Class != Live:
 		return fmt.Sprintf("%s: left alone", o.Class)
 	case o.OnDisk:

@@ -20,6 +20,13 @@ const (
 	// Orphan objects are referenced by nothing (or only by history past the
 	// policy): their copy on this disk is deleted.
 	Orphan
+	// Kept objects are referenced by history younger than its keep-history
+	// policy: never newly copied (no current file to read), but kept like
+	// live data: a copy is evicted only under rule 4, never the last one.
+	Kept
+	// Pinned objects are the good version of a file found silently
+	// changed: never evicted, never copied, until the user resolves it.
+	Pinned
 )
 
 // Object is what the planner knows about one object.
@@ -140,9 +147,10 @@ func wantsCopy(o *Object) bool {
 }
 
 // evictable tells whether a copy here (that is not unwanted) may ever be
-// deleted to make room: history always, live unless it is the last copy.
+// deleted to make room: history always, live and kept history unless it
+// is the last copy, pinned never.
 func evictable(o *Object) bool {
-	return o.Class == History || o.Class == Live && copiesOf(o) >= 1
+	return o.Class == History || (o.Class == Live || o.Class == Kept) && copiesOf(o) >= 1
 }
 
 // Make plans what the disk described by s should hold under p. See the

@@ -46,11 +46,15 @@ func randomState(r *rand.Rand) (State, Policy) {
 		if r.IntN(3) == 0 {
 			o.Target = 1 + r.IntN(4)
 		}
-		switch r.IntN(10) {
+		switch r.IntN(12) {
 		case 0:
 			o.Class = History
 		case 1:
 			o.Class = Orphan
+		case 2:
+			o.Class = Kept
+		case 3:
+			o.Class = Pinned
 		}
 		if o.OnDisk {
 			onDisk += o.Size

@@ -67,6 +67,13 @@ func Resolve(ctx context.Context, cat *catalog.Catalog, arg string) (catalog.Dis
 // d's identity and this catalog's UUID.
 func Attached(cat *catalog.Catalog, d catalog.Disk) (string, error) {
 	path, err := disks.Find(disks.Location{UUID: d.UUID, LastPath: d.LastPath, MountRel: d.MountRel, FSUUID: d.FSUUID})
+	if errors.Is(err, disks.ErrNotAttached) && d.LastPath != "" {
+		if _, ierr := disks.ReadIdentity(d.LastPath); errors.Is(ierr, disks.ErrNoIdentity) || errors.Is(ierr, disks.ErrCorruptIdentity) {
+			if fi, serr := os.Stat(filepath.Join(d.LastPath, "objects")); serr == nil && fi.IsDir() {
+				return "", &LostIdentityError{Path: d.LastPath, Disk: d, By: "its last known path, which still has objects/"}
+			}
+		}
+	}
 	if errors.Is(err, disks.ErrNotAttached) {
 		seen := "never"
 		if d.LastSeen > 0 {
@@ -128,6 +135,15 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 	if err != nil {
 		return catalog.Disk{}, err
 	}
+	if _, err := disks.ReadIdentity(abs); errors.Is(err, disks.ErrNoIdentity) || errors.Is(err, disks.ErrCorruptIdentity) {
+		// A known disk that lost its identity file must not become a
+		// second disk: its copies would count twice.
+		if d, by, ok, err := Recognise(ctx, cat, abs); err != nil {
+			return catalog.Disk{}, err
+		} else if ok {
+			return catalog.Disk{}, &LostIdentityError{Path: abs, Disk: d, By: by}
+		}
+	}
 	id := disks.Identity{Format: disks.FormatVersion, UUID: uuid.NewString(), Name: name, Catalog: cat.UUID()}
 	if err := disks.Init(abs, id); err != nil {
 		var ad *disks.AlreadyDiskError
@@ -148,7 +164,21 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 	}
 	d := catalog.Disk{UUID: id.UUID, Name: name, Budget: size}
 	locate(&d, abs, now)
-	return cat.AddDisk(ctx, d)
+	d, err = cat.AddDisk(ctx, d)
+	if err != nil {
+		return d, err
+	}
+	// What the filesystem holds for dsb, so that the budget shown now is
+	// the one the first backup uses.
+	sp, serr := disks.StatSpace(abs)
+	u, uerr := disks.MeasureUsage(abs)
+	if serr == nil && uerr == nil {
+		d.Space = catalog.DiskSpace{BlockSize: sp.BlockSize, Capacity: u.Total + sp.Free, Foreign: u.Foreign, FSType: sp.Type}
+		if err := cat.SaveDiskSpace(ctx, d.ID, d.Space); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 // Seen records that d is attached at path now: its path, mount point
@@ -168,25 +198,32 @@ func locate(d *catalog.Disk, path string, now time.Time) {
 	}
 }
 
-// Budget is the configured budget, or the default derived from the
-// filesystem's size when none is configured.
+// Budget is what the disk's data directory may take, in allocated bytes
+// (du): the configured size, but no more than what its filesystem holds
+// for dsb as last measured; with no size configured, all of that. The
+// description (snapshot, manifest, README) is inside it.
 func Budget(d catalog.Disk) int64 {
-	if d.Budget > 0 {
+	c := d.Space.Capacity
+	switch {
+	case d.Budget > 0 && c > 0:
+		return min(d.Budget, c)
+	case d.Budget > 0:
 		return d.Budget
+	case c > 0:
+		return c
 	}
 	return disks.DefaultBudget(d.FSTotal)
 }
 
-// LiveBudget is what a backup may use now on the disk attached at path:
-// the configured budget, but never more than the filesystem's free space
-// plus what dsb's objects already take (less reserve, kept for the catalog
-// snapshot and manifest).
-func LiveBudget(d catalog.Disk, path string, used, reserve int64) (int64, error) {
-	sp, err := disks.StatSpace(path)
-	if err != nil {
-		return 0, err
+// Used is what disk d takes of its budget, in allocated bytes as backup
+// counts them: its copies, the reserve for its description, foreign files
+// and object directories as its last backup measured them.
+func Used(d catalog.Disk) int64 {
+	block := d.Space.BlockSize
+	if block <= 0 {
+		block = disks.DefaultBlockSize
 	}
-	return min(Budget(d), max(sp.Free+used-reserve, 0)), nil
+	return d.Allocated + d.Space.Reserve + d.Space.Foreign + d.Space.Shards*block
 }
 
 // Exists reports whether path exists (for messages).
@@ -244,6 +281,13 @@ func Available(ctx context.Context, cat *catalog.Catalog, args []string, catDir 
 	}
 	if id, err := disks.ReadIdentity(catDir); err == nil && id.Catalog == cat.UUID() && len(only) == 0 {
 		add(id.Name, catDir)
+	} else if err != nil && len(only) == 0 {
+		// The snapshot's own disk, even with its identity file lost: the
+		// snapshot says which disk it describes, and objects are named by
+		// their content (restore checks every byte).
+		if d, derr := cat.DiskByName(ctx, cat.SnapshotOf(ctx)); derr == nil && Exists(filepath.Join(catDir, "objects")) {
+			add(d.Name, catDir)
+		}
 	}
 	ds, err := cat.Disks(ctx)
 	if err != nil {

@@ -16,15 +16,24 @@ const MaxDisks = 64
 
 // Object is what the pool knows of one object.
 type Object struct {
-	Ref      int64
-	ID       objects.ID
-	Size     int64
-	Live     bool  // a current file references it
-	Until    int64 // newest history entry's end (ns), 0 if none
-	Keep     bool  // a good version replaced by source bit rot: kept regardless of the history policy
-	Target   int   // wanted copies (0: as many as fit); the largest wish of its files
-	Priority int   // the highest priority of its files
-	Disks    uint64
+	Ref  int64
+	ID   objects.ID
+	Size int64
+	Live bool // a current file references it
+	// History: a history entry with content references it, under a
+	// keep-history policy other than 0. KeptUntil: until when (ns) the
+	// youngest such entry is kept like live data (its end plus its path's
+	// keep-history). Pinned: the good version of a file found silently
+	// changed, kept whatever the policy until the user accepts the change.
+	History   bool
+	KeptUntil int64
+	Pinned    bool
+	Target    int // wanted copies (0: as many as fit); the largest wish of its files
+	Priority  int // the highest priority of its files
+	Disks     uint64
+	// Unconfirmed: the disks in Disks whose copy is only believed (from
+	// an adopted snapshot), not seen by a reconcile since.
+	Unconfirmed uint64
 }
 
 // Facts are the pool-wide facts of one catalog.
@@ -64,13 +73,7 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err := f.loadLive(ctx, cat); err != nil {
 		return nil, err
 	}
-	err = cat.EachHistory(ctx, func(ref, until int64, bitrot bool) {
-		if i, ok := f.index[ref]; ok {
-			f.Objects[i].Until = max(f.Objects[i].Until, until)
-			f.Objects[i].Keep = f.Objects[i].Keep || bitrot
-		}
-	})
-	if err != nil {
+	if err := f.loadHistory(ctx, cat); err != nil {
 		return nil, err
 	}
 	err = cat.EachCopy(ctx, func(ref, disk int64) {
@@ -78,7 +81,36 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 			f.Objects[i].Disks |= 1 << f.bit[disk]
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
+	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
+		if i, ok := f.index[ref]; ok {
+			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
+		}
+	})
 	return f, err
+}
+
+// loadHistory applies each history entry's keep-history (per path,
+// inherited) to its object.
+func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
+	policy, err := cat.KeepHistoryPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	return cat.EachHistoryEntry(ctx, func(h catalog.HistoryEntry) {
+		i, ok := f.index[h.Object]
+		if !ok {
+			return
+		}
+		o := &f.Objects[i]
+		o.Pinned = o.Pinned || h.Pinned()
+		if keep, _ := policy.For(h.Path); keep > 0 {
+			o.History = true
+			o.KeptUntil = max(o.KeptUntil, h.Until+int64(keep))
+		}
+	})
 }
 
 func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
@@ -131,6 +163,20 @@ func (f *Facts) Copies(o *Object, without uint64) int {
 	return bits.OnesCount64(o.Disks &^ f.lost &^ without)
 }
 
+// Confirmed counts o's copies on disks that are not lost and not in
+// without, leaving out unconfirmed ones: what may justify deleting a copy.
+func (f *Facts) Confirmed(o *Object, without uint64) int {
+	return bits.OnesCount64(o.Disks &^ o.Unconfirmed &^ f.lost &^ without)
+}
+
+// Unconfirmed counts the copies only believed, on disks not lost.
+func (f *Facts) Unconfirmed() (copies int64) {
+	for i := range f.Objects {
+		copies += int64(bits.OnesCount64(f.Objects[i].Unconfirmed &^ f.lost))
+	}
+	return copies
+}
+
 // Mask returns the bits of the named disks (for --lose and "elsewhere").
 func (f *Facts) Mask(ids ...int64) uint64 {
 	var m uint64
@@ -157,9 +203,32 @@ func (f *Facts) Find(ref int64) (*Object, bool) {
 	return &f.Objects[i], true
 }
 
-// HistoryKept reports whether o, not live, is still wanted as history:
-// younger than the keep-history policy, or the last good version of a file
-// hit by source bit rot.
-func HistoryKept(o *Object, now time.Time, keep time.Duration) bool {
-	return !o.Live && (o.Keep || keep > 0 && o.Until > 0 && o.Until >= now.Add(-keep).UnixNano())
+// Class is how a backup treats o (DESIGN §6): live; pinned (a good
+// version replaced by silently changed content); history younger than its
+// keep-history, kept like live data; older history, kept while room
+// allows; or an orphan (no history under a keep-history other than 0).
+func (o *Object) Class(now time.Time) Class {
+	switch {
+	case o.Live:
+		return Live
+	case o.Pinned:
+		return Pinned
+	case o.History && o.KeptUntil >= now.UnixNano():
+		return Kept
+	case o.History:
+		return History
+	}
+	return Orphan
 }
+
+// Class says why an object is wanted.
+type Class int
+
+// The classes of Object.Class.
+const (
+	Live Class = iota
+	Pinned
+	Kept
+	History
+	Orphan
+)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,17 +18,21 @@ import (
 type backupFlags struct {
 	limit       string
 	noEvict     bool
-	keepHistory time.Duration
+	keepHistory string
 }
 
 func (f *backupFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.limit, "limit", "", "copy at most this much in this run (e.g. 200GB)")
 	cmd.Flags().BoolVar(&f.noEvict, "no-evict", false, "never delete copies to make room")
-	cmd.Flags().DurationVar(&f.keepHistory, "keep-history", 0, "keep copies of earlier versions of files this long (e.g. 720h)")
+	cmd.Flags().StringVar(&f.keepHistory, "keep-history", "", "")
+	_ = cmd.Flags().MarkHidden("keep-history")
 }
 
 func (f *backupFlags) options() (backup.Options, error) {
-	o := backup.Options{NoEvict: f.noEvict, KeepHistory: f.keepHistory}
+	o := backup.Options{NoEvict: f.noEvict}
+	if f.keepHistory != "" {
+		return o, usageError{fmt.Errorf("--keep-history is a stored setting now: 'dsb source set / --keep-history %s' (per path, inherited; default 30d)", f.keepHistory)}
+	}
 	if f.limit != "" {
 		n, err := parseSize(f.limit)
 		if err != nil {
@@ -60,11 +65,14 @@ func newPlanCmd(a *app) *cobra.Command {
 }
 
 func (a *app) plan(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, opt backup.Options) error {
-	f, err := pool.Load(ctx, cat)
+	path, err := pool.Attached(cat, d)
+	if err != nil {
+		path = "" // away: plan with what its last backup measured
+	}
+	p, err := backup.PlanFor(ctx, cat, d, path, opt)
 	if err != nil {
 		return err
 	}
-	p := backup.Prepare(f, d, pool.Budget(d), opt)
 	if a.verbose || a.json {
 		for _, act := range p.Plan.Actions {
 			o := p.Object(act.Object)
@@ -77,21 +85,29 @@ func (a *app) plan(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, op
 			a.printf("%-6s %9s  %s  %s\n", act.Kind, bytesStr(o.Size), o.ID.Short(), planner.Explain(p.State, act))
 		}
 	}
-	a.planSummary(d, p.Plan.Summary)
+	a.planSummary(d, p)
 	return nil
 }
 
-func (a *app) planSummary(d catalog.Disk, s planner.Summary) {
+func (a *app) planSummary(d catalog.Disk, p *backup.Prepared) {
+	s, r := p.Plan.Summary, p.Room
+	waiting, waitingBytes := p.Waiting()
 	if a.json {
 		var lines []map[string]any
 		for _, l := range s.Lines() {
 			lines = append(lines, map[string]any{"label": l.Label, "objects": l.Objects, "bytes": l.Bytes})
 		}
-		a.emit("plan", map[string]any{"disk": d.Name, "budget": s.Budget, "used_before": s.UsedBefore,
-			"used_after": s.UsedAfter, "transitions": lines, "levels_before": tallies(s.Before), "levels_after": tallies(s.After)})
+		a.emit("plan", map[string]any{"disk": d.Name, "budget": r.Budget, "objects_budget": s.Budget,
+			"reserve": r.Reserve, "dirs": r.Dirs, "foreign": r.Foreign, "measured": r.Measured,
+			"used_before": s.UsedBefore, "used_after": s.UsedAfter, "transitions": lines,
+			"levels_before": tallies(s.Before), "levels_after": tallies(s.After),
+			"waiting_objects": waiting, "waiting_bytes": waitingBytes, "refused_objects": p.Refused})
 		return
 	}
-	a.printf("plan for disk %s: budget %s, used %s → %s\n", d.Name, bytesStr(s.Budget), bytesStr(s.UsedBefore), bytesStr(s.UsedAfter))
+	a.printf("plan for disk %s: budget %s%s, used %s → %s\n", d.Name, bytesStr(r.Budget), roomNote(r),
+		bytesStr(s.UsedBefore+r.Budget-s.Budget), bytesStr(s.UsedAfter+r.Budget-s.Budget))
+	a.printf("  (allocated bytes: objects %s → %s of %s; %s reserved for the description, %s directories, %s other files)\n",
+		bytesStr(s.UsedBefore), bytesStr(s.UsedAfter), bytesStr(max(s.Budget, 0)), bytesStr(r.Reserve), bytesStr(r.Dirs), bytesStr(r.Foreign))
 	for _, l := range s.Lines() {
 		a.printf("  %-18s %8d objects %10s\n", l.Label, l.Objects, bytesStr(l.Bytes))
 	}
@@ -106,6 +122,29 @@ func (a *app) planSummary(d catalog.Disk, s planner.Summary) {
 		}
 		a.printf("  %d copies: %8d objects %10s → %8d objects %10s\n", k, b.Objects, bytesStr(b.Bytes), f.Objects, bytesStr(f.Bytes))
 	}
+	if waiting > 0 {
+		a.printf("%s will be full: %d objects (%s) wait for a disk with room\n", d.Name, waiting, bytesStr(waitingBytes))
+	}
+	if p.Refused > 0 {
+		a.printf("%d objects (%s) are left to other disks: %s's filesystem cannot hold them (see 'dsb backup' output)\n",
+			p.Refused, bytesStr(p.RefusedBytes), d.Name)
+	}
+}
+
+// roomNote says where the budget came from when it is not simply the
+// configured size, and whether it was measured now.
+func roomNote(r backup.Room) string {
+	note := ""
+	switch {
+	case r.Configured == 0:
+		note = " (what its filesystem holds)"
+	case r.Capacity > 0 && r.Capacity < r.Configured:
+		note = fmt.Sprintf(" (its filesystem holds no more; configured %s)", bytesStr(r.Configured))
+	}
+	if !r.Measured {
+		note += " [disk not attached: as measured at its last backup]"
+	}
+	return note
 }
 
 func tallyAt(ts []planner.Tally, k int) planner.Tally {
@@ -185,20 +224,20 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	if res.DescribeErr != nil {
 		a.warnf("disk %s: could not rewrite its description (%v); its manifest and catalog snapshot are from earlier in this run", d.Name, res.DescribeErr)
 	}
-	var noRoom planner.Tally
-	for _, t := range res.Plan.NoRoom {
-		noRoom.Objects += t.Objects
-		noRoom.Bytes += t.Bytes
-	}
-	if noRoom.Objects > 0 {
-		a.printf("%d objects (%s) that want a copy did not fit on %s (budget %s)\n", noRoom.Objects, bytesStr(noRoom.Bytes), d.Name, bytesStr(res.Budget))
-	}
-	if res.Stopped == nil && res.SpaceLimited && noRoom.Objects > 0 {
-		return partialError{fmt.Sprintf("disk %s is full: its filesystem has less free space than its budget, and %d objects (%s) did not fit (free space on the drive, or lower its budget with 'dsb disk set %s --size')",
-			d.Name, noRoom.Objects, bytesStr(noRoom.Bytes), d.Name)}
+	if shed := res.Plan.OverBudget; shed.Objects > 0 {
+		a.printf("%s was over its budget: %d copies (%s) deleted to make room, worst-ranked first; %s\n",
+			d.Name, shed.Objects, bytesStr(shed.Bytes), foreignNote(res.Room))
 	}
 	if res.Stopped != nil {
 		return partialError{fmt.Sprintf("backup of %s stopped early: %v; everything copied so far is recorded (free space on the drive, or lower its budget with 'dsb disk set %s --size')", d.Name, res.Stopped, d.Name)}
+	}
+	if res.Waiting > 0 {
+		// Everything that fits was copied: a full disk is this tool's
+		// normal state, not a failure.
+		a.printf("%s is full: %d objects (%s) wait for a disk with room\n", d.Name, res.Waiting, bytesStr(res.WaitingBytes))
+	}
+	if res.TooLarge > 0 && res.Skipped == 0 {
+		return partialError{fmt.Sprintf("%d objects are too large for disk %s's filesystem (listed above); they are left to other disks from now on", res.TooLarge, d.Name)}
 	}
 	if res.Skipped > 0 {
 		return partialError{fmt.Sprintf("%d objects could not be copied (listed above); run 'dsb update' and back up again", res.Skipped)}
@@ -232,10 +271,27 @@ func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
 		}
 		a.emit("summary", map[string]any{"command": "backup", "disk": d.Name, "copied": r.Copied, "bytes_copied": r.BytesCopied,
 			"deleted": r.Deleted, "bytes_deleted": r.BytesDeleted, "skipped": r.Skipped, "stopped": stopped,
+			"waiting_objects": r.Waiting, "waiting_bytes": r.WaitingBytes, "too_large": r.TooLarge,
 			"seconds": r.Elapsed.Seconds()})
 		return
 	}
 	a.printf("backup %s: copied %d objects (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, r.Copied,
 		bytesStr(r.BytesCopied), r.Deleted, bytesStr(r.BytesDeleted), r.Skipped, r.Elapsed.Round(time.Millisecond),
 		rateStr(r.BytesCopied, r.Elapsed))
+}
+
+// foreignNote names what else takes room in a disk's data directory.
+func foreignNote(r backup.Room) string {
+	if r.Foreign == 0 {
+		return "its budget or filesystem shrank"
+	}
+	var top []string
+	for i, e := range r.ForeignTop {
+		if i == 3 {
+			top = append(top, "...")
+			break
+		}
+		top = append(top, fmt.Sprintf("%s (%s)", quotePath(e.Name), bytesStr(e.Bytes)))
+	}
+	return fmt.Sprintf("other files in its data directory take %s: %s", bytesStr(r.Foreign), strings.Join(top, ", "))
 }

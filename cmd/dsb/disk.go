@@ -28,7 +28,7 @@ func newDiskCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.diskList(cmd) },
 	}
 	cmd.AddCommand(newDiskAddCmd(a), newDiskListCmd(a), newDiskSetCmd(a), newDiskRenameCmd(a),
-		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a), newDiskConvertCmd(a))
+		newDiskLostCmd(a), newDiskRemoveCmd(a), newDiskRefreshCmd(a), newDiskConvertCmd(a), newDiskReidentifyCmd(a))
 	return cmd
 }
 
@@ -78,7 +78,7 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 				a.emit("disk", diskJSON(d, d.LastPath))
 				return nil
 			}
-			a.printf("added disk %s (%s) at %s, budget %s\n", d.Name, d.UUID, d.LastPath, bytesStr(pool.Budget(d)))
+			a.printf("added disk %s (%s) at %s, budget %s%s\n", d.Name, d.UUID, d.LastPath, bytesStr(max(d.Budget, pool.Budget(d))), budgetNote(d))
 			return nil
 		},
 	}
@@ -130,7 +130,7 @@ func (a *app) diskList(cmd *cobra.Command) error {
 		}
 		budget := pool.Budget(d)
 		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
-			bytesStr(d.Used), bytesStr(max(budget-d.Used, 0)), dateStr(d.LastSeen))
+			bytesStr(pool.Used(d)), bytesStr(max(budget-pool.Used(d), 0)), dateStr(d.LastSeen))
 	}
 	return nil
 }
@@ -138,7 +138,7 @@ func (a *app) diskList(cmd *cobra.Command) error {
 func diskJSON(d catalog.Disk, attached string) map[string]any {
 	budget := pool.Budget(d)
 	return map[string]any{"name": d.Name, "uuid": d.UUID, "attached": attached, "last_path": d.LastPath,
-		"budget": budget, "size_configured": d.Budget, "used": d.Used, "free": max(budget-d.Used, 0),
+		"budget": budget, "size_configured": d.Budget, "used": d.Used, "used_allocated": pool.Used(d), "free": max(budget-pool.Used(d), 0),
 		"objects": d.Objects, "last_seen": nsTime(d.LastSeen), "last_verified": nsTime(d.LastVerified), "lost": d.Lost,
 		"oldest_verified": nsTime(d.OldestVerified)}
 }
@@ -207,7 +207,7 @@ func newDiskSetCmd(a *app) *cobra.Command {
 				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
 					return err
 				}
-				a.printf("disk %s: budget %s\n", d.Name, bytesStr(pool.Budget(d)))
+				a.printf("disk %s: budget %s%s\n", d.Name, bytesStr(max(d.Budget, pool.Budget(d))), budgetNote(d))
 				return nil
 			})
 		},
@@ -216,4 +216,16 @@ func newDiskSetCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&path, "path", "", "where the disk's data directory is now")
 	cmd.Flags().BoolVar(&found, "found", false, "a disk marked lost is back: count its copies again (the next backup reconciles them)")
 	return cmd
+}
+
+// budgetNote says when the filesystem, not the configured size, is the
+// limit, and that a budget covers the whole data directory.
+func budgetNote(d catalog.Disk) string {
+	if b := pool.Budget(d); d.Budget > b {
+		return fmt.Sprintf(" (its filesystem holds only %s for dsb: that is the limit)", bytesStr(b))
+	}
+	if d.Budget == 0 && d.Space.Capacity > 0 {
+		return " (what its filesystem holds for dsb)"
+	}
+	return ""
 }

@@ -68,6 +68,11 @@ func cmdCheckDisk(ts *testscript.TestScript, neg bool, args []string) {
 	if used > int64(budget) {
 		ts.Fatalf("disk %s holds %d bytes of objects, over its budget %d", dir, used, budget)
 	}
+	// The budget bounds what the filesystem allocates to the whole data
+	// directory, as du counts it (DESIGN §5).
+	if du := duBytes(ts, dir); du > int64(budget) {
+		ts.Fatalf("du -s --block-size=1 %s = %d, over its budget %d", dir, du, budget)
+	}
 	mf, err := os.Open(filepath.Join(dir, backup.ManifestFile))
 	ts.Check(err)
 	defer mf.Close()
@@ -288,4 +293,17 @@ func cmdTmuxExpect(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("tmux screen never matched %q:\n%s", args[1], screen)
+}
+
+// duBytes runs du -s --block-size=1 on dir.
+func duBytes(ts *testscript.TestScript, dir string) int64 {
+	out, err := exec.Command("du", "-s", "--block-size=1", dir).Output()
+	ts.Check(err)
+	f := strings.Fields(string(out))
+	if len(f) == 0 {
+		ts.Fatalf("du %s: no output", dir)
+	}
+	n, err := strconv.ParseInt(f[0], 10, 64)
+	ts.Check(err)
+	return n
 }

@@ -61,7 +61,7 @@ func (a *app) exit(err error) int {
 	case errors.Is(err, catalog.ErrNoCatalog):
 		hint = "start with 'dsb source map VPATH DIR', or pass --db"
 	case errors.Is(err, catalog.ErrSnapshot):
-		hint = "restore, ls and status work on it; to adopt it as your catalog, copy it to ~/.config/dsb/dsb.sqlite and run: sqlite3 ~/.config/dsb/dsb.sqlite \"DELETE FROM meta WHERE key='snapshot_of_disk'\""
+		hint = "restore, ls and status work on it; to make the newest disk snapshot your catalog: dsb catalog adopt DISKPATH"
 	case errors.Is(err, distbackup.ErrIsCatalog):
 		hint = "import it with 'dsb import distbackup PATH' into a new dsb catalog; 'dsb --db PATH restore --to DIR' restores from a distbackup disk as it is"
 	case errors.Is(err, distbackup.ErrIsDisk):

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +14,7 @@ func newSourceSetCmd(a *app) *cobra.Command {
 	var ch catalog.SettingChange
 	var hide, lock, follow bool
 	var copies, priority int
+	var keep string
 	cmd := &cobra.Command{
 		Use:   "set VPATH",
 		Short: "Set per-path settings (inherited by the subtree), or show the settings in force",
@@ -24,6 +26,9 @@ func newSourceSetCmd(a *app) *cobra.Command {
   --follow-symlinks   back up what symlinks point to instead of the links
   --copies N          want at most N copies of these files (0: as many as fit)
   --priority N        copy these first within a redundancy level
+  --keep-history D    keep earlier versions like live data this long after
+                      they stopped being current (30d, 720h; default 30d;
+                      0: not kept); older history stays while room allows
 A boolean can be turned off with --hide=false; --inherit FIELD goes back to
 the parent's value. With no flags, print the settings in force at VPATH.`,
 		Example: `  dsb source set /photos --exclude '*.tmp' --exclude '.thumbnails/'
@@ -56,7 +61,16 @@ the parent's value. With no flags, print the settings in force at VPATH.`,
 			if f.Changed("priority") {
 				ch.Priority = &priority
 			}
-			return a.sourceSet(cmd, ch, f.NFlag() > 0)
+			var kh *keepChange
+			if f.Changed("keep-history") {
+				d, err := parseKeep(keep)
+				if err != nil {
+					return usageError{err}
+				}
+				kh = &keepChange{set: &d}
+			}
+			ch.Inherit, kh = splitKeepInherit(ch.Inherit, kh)
+			return a.sourceSet(cmd, ch, kh, f.NFlag() > 0)
 		},
 	}
 	f := cmd.Flags()
@@ -67,11 +81,12 @@ the parent's value. With no flags, print the settings in force at VPATH.`,
 	f.BoolVar(&follow, "follow-symlinks", false, "follow symlinks")
 	f.IntVar(&copies, "copies", 0, "copy target for this subtree (0: as many as fit)")
 	f.IntVar(&priority, "priority", 0, "priority within a redundancy level (higher first)")
-	f.StringSliceVar(&ch.Inherit, "inherit", nil, "reset fields to the parent's value: hide,lock,follow,copies,priority")
+	f.StringVar(&keep, "keep-history", "", "keep earlier versions like live data this long (30d, 720h; 0: not kept)")
+	f.StringSliceVar(&ch.Inherit, "inherit", nil, "reset fields to the parent's value: hide,lock,follow,copies,priority,keep-history")
 	return cmd
 }
 
-func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, change bool) error {
+func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepChange, change bool) error {
 	for _, f := range ch.Inherit {
 		switch f {
 		case "hide", "lock", "follow", "copies", "priority":
@@ -84,11 +99,21 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, change boo
 		return err
 	}
 	defer cat.Close()
-	if change {
+	if change && (kh == nil || !settingEmpty(ch)) {
 		if err := cat.ChangeSetting(cmd.Context(), ch); err != nil {
 			return err
 		}
 	}
+	if kh != nil {
+		if err := cat.SetKeepHistory(cmd.Context(), ch.Path, kh.set); err != nil {
+			return err
+		}
+	}
+	policy, err := cat.KeepHistoryPolicy(cmd.Context())
+	if err != nil {
+		return err
+	}
+	keep, keepOn := policy.For(ch.Path)
 	all, err := cat.Settings(cmd.Context())
 	if err != nil {
 		return err
@@ -103,12 +128,37 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, change boo
 			ex = append(ex, map[string]any{"pattern": p.Text, "set_on": p.Base})
 		}
 		a.emit("settings", map[string]any{"vpath": ch.Path, "excludes": ex, "hide": eff.Hide, "lock": eff.Lock,
-			"follow_symlinks": eff.Follow, "copies": eff.Copies, "priority": eff.Priority})
+			"follow_symlinks": eff.Follow, "copies": eff.Copies, "priority": eff.Priority,
+			"keep_history_seconds": keep.Seconds(), "keep_history_set_on": keepOn})
 		return nil
 	}
 	a.printf("%s\n", quotePath(ch.Path))
 	for _, l := range describeEffective(eff) {
 		a.printf("  %s\n", l)
 	}
+	a.printf("  %s\n", keepLine(policy, ch.Path))
 	return nil
+}
+
+// keepChange is a keep-history change: set is nil to inherit again.
+type keepChange struct{ set *time.Duration }
+
+// splitKeepInherit takes "keep-history" out of --inherit (it is stored
+// apart from the other settings).
+func splitKeepInherit(inherit []string, kh *keepChange) ([]string, *keepChange) {
+	var rest []string
+	for _, f := range inherit {
+		if f == "keep-history" {
+			kh = &keepChange{}
+			continue
+		}
+		rest = append(rest, f)
+	}
+	return rest, kh
+}
+
+// settingEmpty: ch changes none of the settings ChangeSetting stores.
+func settingEmpty(ch catalog.SettingChange) bool {
+	return ch.Hide == nil && ch.Lock == nil && ch.Follow == nil && ch.Copies == nil && ch.Priority == nil &&
+		len(ch.AddExcludes) == 0 && !ch.ClearExcludes && len(ch.Inherit) == 0
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"dsb/catalog"
 	"dsb/pool"
 )
 
@@ -34,7 +36,16 @@ func newStatusCmd(a *app) *cobra.Command {
 				}
 				ids = append(ids, d.ID)
 			}
+			pinned, err := cat.PinnedHistory(cmd.Context())
+			if err != nil {
+				return err
+			}
+			policy, err := cat.KeepHistoryPolicy(cmd.Context())
+			if err != nil {
+				return err
+			}
 			a.status(f, f.Mask(ids...), lose)
+			a.historyStatus(f, pinned, policy)
 			return nil
 		},
 	}
@@ -63,7 +74,7 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		}
 		a.emit("summary", map[string]any{"command": "status", "objects": total, "bytes": totalBytes,
 			"at_risk_objects": risk, "at_risk_bytes": riskBytes, "at_target_objects": satObjs,
-			"at_target_bytes": satBytes, "lose": nonNil(lose)})
+			"at_target_bytes": satBytes, "lose": nonNil(lose), "unconfirmed_copies": f.Unconfirmed()})
 		return
 	}
 	if len(lose) > 0 {
@@ -80,6 +91,9 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		a.printf("  at their copy target: %d objects (%s)\n", satObjs, bytesStr(satBytes))
 	}
 	a.printf("at risk (at most one copy): %d objects, %s\n", risk, bytesStr(riskBytes))
+	if n := f.Unconfirmed(); n > 0 {
+		a.printf("unconfirmed: %d copies are only believed (from an adopted catalog snapshot); back up or 'dsb disk refresh' their disks to confirm them\n", n)
+	}
 	if len(f.Disks) > 0 {
 		a.printf("\n%-12s %9s %9s %9s  %-16s %-16s %s\n", "DISK", "BUDGET", "USED", "FREE", "LAST SEEN", "LAST VERIFIED", "OLDEST CHECK")
 	}
@@ -95,7 +109,42 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		} else if d.Objects == 0 {
 			oldest = "-"
 		}
-		a.printf("%-12s %9s %9s %9s  %-16s %-16s %s\n", name, bytesStr(b), bytesStr(d.Used), bytesStr(max(b-d.Used, 0)),
+		a.printf("%-12s %9s %9s %9s  %-16s %-16s %s\n", name, bytesStr(b), bytesStr(pool.Used(d)), bytesStr(max(b-pool.Used(d), 0)),
 			dateStr(d.LastSeen), dateStr(d.LastVerified), oldest)
+	}
+}
+
+// historyStatus shows the keep-history in force at the root and lists
+// the pinned versions: good content replaced by silently changed bytes,
+// kept on the disks until the user restores or accepts.
+func (a *app) historyStatus(f *pool.Facts, pinned []catalog.HistoryEntry, policy catalog.KeepPolicy) {
+	keep, _ := policy.For("/")
+	if a.json {
+		for _, h := range pinned {
+			n := 0
+			if o, ok := f.Find(h.Object); ok {
+				n = f.Copies(o, 0)
+			}
+			a.emit("pinned", map[string]any{"path": h.Path, "sha256": h.Hash.String(), "size": h.Size,
+				"until": nsTime(h.Until), "copies": n})
+		}
+		a.emit("history_policy", map[string]any{"keep_history_seconds": keep.Seconds(), "paths_set": len(policy)})
+		return
+	}
+	note := ""
+	if len(policy) > 0 {
+		note = fmt.Sprintf("; set differently on %d path(s), see 'dsb source set PATH'", len(policy))
+	}
+	a.printf("keep history: %s at /%s\n", keepStr(keep), note)
+	if len(pinned) == 0 {
+		return
+	}
+	a.printf("pinned versions (found silently changed; restore them with 'dsb restore PATH --at TIME', or 'dsb accept PATH'):\n")
+	for _, h := range pinned {
+		n := 0
+		if o, ok := f.Find(h.Object); ok {
+			n = f.Copies(o, 0)
+		}
+		a.printf("  %s  %s  %s  until %s, %d copies\n", quotePath(h.Path), h.Hash.Short(), bytesStr(h.Size), dateStr(h.Until), n)
 	}
 }

@@ -99,7 +99,10 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		if d.Lost {
 			continue
 		}
-		p := backup.Prepare(facts, d, pool.Budget(d), backup.Options{Now: time.Now})
+		p, err := backup.PrepareFrom(cmd.Context(), cat, facts, d, backup.Options{Now: time.Now})
+		if err != nil {
+			return err
+		}
 		if i, ok := p.Index(f.Object); ok {
 			w := planner.Why(p.State, p.Policy, p.Plan, i)
 			a.printf("  next backup of %-8s %s\n", d.Name+":", w)

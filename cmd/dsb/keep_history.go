@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dsb/catalog"
+	"dsb/vpath"
+)
+
+// parseKeep reads a keep-history duration: a Go duration (720h) or days
+// (30d); 0 means history is not kept.
+func parseKeep(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(d, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("--keep-history %q: want a duration such as 30d or 720h", s)
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("--keep-history %q: want a duration such as 30d or 720h", s)
+	}
+	return v, nil
+}
+
+// keepStr shows a keep-history in days when it is whole days.
+func keepStr(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0 (history is not kept)"
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// keepLine is the keep-history line of `source set VPATH`.
+func keepLine(p catalog.KeepPolicy, vp string) string {
+	keep, on := p.For(vp)
+	if on == "" {
+		return fmt.Sprintf("keep history: %s (default)", keepStr(keep))
+	}
+	return fmt.Sprintf("keep history: %s (set on %s)", keepStr(keep), quotePath(on))
+}
+
+func newAcceptCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "accept PATH",
+		Short: "Accept the new content of files found silently changed: their pinned old versions become ordinary history",
+		Long: `'dsb update --paranoid' keeps the previous content of a file whose bytes
+changed while its size and time did not, and pins it: no backup evicts it.
+Restore it (dsb restore PATH --at TIME) if the change is damage; if the new
+content is right, accept it: the old version then follows keep-history.`,
+		Example: "  dsb accept /photos/2019/IMG_0001.JPG\n  dsb accept /photos   # everything below",
+		Args:    argsRange(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			vp, err := vpath.Clean(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			cat, err := a.openCatalog(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			n, err := cat.AcceptChanged(cmd.Context(), vp)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("no pinned version at or below %s (see 'dsb status')", quotePath(vp))
+			}
+			a.printf("accepted %d changed file version(s) at %s; the old versions are ordinary history now\n", n, quotePath(vp))
+			return nil
+		},
+	}
+}
