@@ -24,8 +24,8 @@ type offlineError struct {
 }
 
 func (e offlineError) Error() string {
-	return fmt.Sprintf("source %s (%s) is offline: %s; its catalog entries are kept. Attach it; if it really moved or was emptied, run 'dsb source map %s %s%s'",
-		e.vpath, e.real, e.reason, e.vpath, e.real, acceptHint(e.reason))
+	return fmt.Sprintf("source %s (%s) is offline: %s; its catalog entries are kept. Attach it (or `dsb source set %s --lock`); if it really moved or was emptied, run 'dsb source map %s %s%s'",
+		e.vpath, e.real, e.reason, e.vpath, e.vpath, e.real, acceptHint(e.reason))
 }
 
 func (e offlineError) Unwrap() error { return ErrOffline }

@@ -143,8 +143,12 @@ func virtualEntry(t *tree, j dirJob, name string) (entry, bool) {
 	}
 	var st entry
 	if err := lstatAt(unix.AT_FDCWD, e.real, true, &st); err != nil {
-		if _, mount := t.mounts[child]; mount || !errors.Is(err, unix.ENOENT) {
-			e.kind, e.err = kindError, fmt.Errorf("source %s is not available: %w (attach it, or `dsb source set %s --lock`)", e.real, err, child)
+		if _, mount := t.mounts[child]; mount {
+			e.kind, e.err = kindError, offlineError{vpath: child, real: e.real, reason: "it is not available: " + err.Error()}
+			return e, true
+		}
+		if !errors.Is(err, unix.ENOENT) {
+			e.kind, e.err = kindError, fmt.Errorf("%s is not available: %w (attach it, or `dsb source set %s --lock`)", e.real, err, child)
 			return e, true
 		}
 		e.real = "" // an ancestor of a mount point that the parent lacks
