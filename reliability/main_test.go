@@ -74,6 +74,9 @@ var scenarioNames = map[string]string{
 	"R5": "hostile trees",
 	"R6": "tampered catalogs",
 	"R7": "contention, identity",
+	"M1": "model-based sequences",
+	"D1": "durability order",
+	"S1": "signals",
 }
 
 // fig returns the figure of scenario r ("R1"…), creating it.
