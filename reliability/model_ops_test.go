@@ -173,6 +173,9 @@ func (w *world) editDelete(sr *srcRoot) string {
 		return "delete: nothing"
 	}
 	vp := w.pick(fs)
+	if len(fs) == 1 && skipped("empty") {
+		return "rm: would empty the root"
+	}
 	w.must(os.Remove(w.real(vp)))
 	delete(w.m.files, vp)
 	return "rm " + vp
@@ -274,8 +277,8 @@ func (w *world) editRename(sr *srcRoot) string {
 	if w.r.Intn(4) == 0 {
 		to = w.pick(fs)
 	}
-	if to == vp {
-		return "rename: nothing"
+	if to == vp || w.m.files[to] == w.m.files[vp] {
+		return "rename: nothing" // rename(2) between two links of one inode does nothing
 	}
 	w.must(os.MkdirAll(filepath.Dir(w.real(to)), 0o755))
 	w.must(os.Rename(w.real(vp), w.real(to)))
@@ -336,6 +339,9 @@ func (w *world) editRmDir(sr *srcRoot) string {
 		return w.editMkdir(sr)
 	}
 	d := w.pick(ds)
+	if skipped("empty") && len(w.filesOf(sr)) == w.countUnder(sr, d) {
+		return "rm -r: would empty the root"
+	}
 	w.must(os.RemoveAll(w.real(d)))
 	for _, p := range w.filesOf(sr) {
 		if strings.HasPrefix(p, d+"/") {
@@ -343,6 +349,16 @@ func (w *world) editRmDir(sr *srcRoot) string {
 		}
 	}
 	return "rm -r " + d
+}
+
+func (w *world) countUnder(sr *srcRoot, d string) int {
+	n := 0
+	for _, p := range w.filesOf(sr) {
+		if strings.HasPrefix(p, d+"/") {
+			n++
+		}
+	}
+	return n
 }
 
 func (w *world) editMkdir(sr *srcRoot) string {
