@@ -145,15 +145,16 @@ func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, a
 }
 
 type restorer struct {
-	ctx     context.Context
-	opt     Options
-	t       *target
-	res     *Result
-	prog    Progress
-	missing map[string]*Missing
-	cleaned map[string]bool
-	dirPath string // the directory dirFd is open on
-	dirFd   int
+	ctx      context.Context
+	opt      Options
+	t        *target
+	res      *Result
+	prog     Progress
+	missing  map[string]*Missing
+	cleaned  map[string]bool
+	dirPath  string // the directory dirFd is open on
+	dirFd    int
+	dirDirty bool // a file was renamed into dirFd since it was opened
 }
 
 func (r *restorer) problem(path string, err error) {
@@ -185,11 +186,19 @@ func (r *restorer) parent(path string) (int, string, error) {
 	return r.dirFd, els[len(els)-1], nil
 }
 
+// closeDir closes the current directory, first fsyncing it if files were
+// renamed into it: without that, a power cut after restore said "done"
+// could lose the names (the files' own fsync does not cover their entries).
 func (r *restorer) closeDir() {
 	if r.dirFd > 0 {
+		if r.dirDirty {
+			if err := unix.Fsync(r.dirFd); err != nil {
+				r.problem(r.dirPath, fmt.Errorf("fsync directory: %w", err))
+			}
+		}
 		unix.Close(r.dirFd)
 	}
-	r.dirFd, r.dirPath = 0, ""
+	r.dirFd, r.dirPath, r.dirDirty = 0, "", false
 }
 
 func (r *restorer) file(e *catalog.Entry) {
@@ -227,6 +236,7 @@ func (r *restorer) file(e *catalog.Entry) {
 		r.problem(e.Path, err)
 		return
 	}
+	r.dirDirty = true
 	r.res.Restored++
 	r.res.Bytes += e.Size
 }
