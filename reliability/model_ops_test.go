@@ -167,6 +167,20 @@ func (w *world) editNew(sr *srcRoot) string {
 	return "new " + vp
 }
 
+// editThumbs adds a directory of 10–60 small files (0.5–6 KB): block
+// rounding and directory overhead weigh most on a tight disk.
+func (w *world) editThumbs(sr *srcRoot) string {
+	if w.bytesIn(sr) > 18<<20 {
+		return w.editRmDir(sr)
+	}
+	dir := fmt.Sprintf("%s/thumbs%04d", w.randDir(sr), w.r.Intn(10000))
+	n := 10 + w.r.Intn(51)
+	for i := 0; i < n; i++ {
+		w.write(fmt.Sprintf("%s/t%03d.jpg", dir, i), w.content(512+w.r.Int63n(5632)), time.Time{})
+	}
+	return fmt.Sprintf("%d thumbnails in %s", n, dir)
+}
+
 func (w *world) editDelete(sr *srcRoot) string {
 	fs := w.filesOf(sr)
 	if len(fs) == 0 {
@@ -373,7 +387,7 @@ var edits = []struct {
 	weight int
 	do     func(*world, *srcRoot) string
 }{
-	{"new", 3, (*world).editNew}, {"rm", 1, (*world).editDelete}, {"inplace", 1, (*world).editInPlace},
+	{"new", 3, (*world).editNew}, {"thumbs", 1, (*world).editThumbs}, {"rm", 1, (*world).editDelete}, {"inplace", 1, (*world).editInPlace},
 	{"temprename", 2, (*world).editTempRename}, {"cpswap", 1, (*world).editCpSwap}, {"recreate", 1, (*world).editRecreate},
 	{"mv", 1, (*world).editRename}, {"mvdir", 1, (*world).editRenameDir}, {"ln", 1, (*world).editLink},
 	{"rmdir", 1, (*world).editRmDir}, {"mkdir", 1, (*world).editMkdir},

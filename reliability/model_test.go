@@ -29,7 +29,7 @@ var (
 	modelSeed  = flag.Int64("seed", 0, "model test: run only this seed (0: the CI seeds)")
 	modelGoOn  = flag.Bool("keep-going", false, "model test: keep stepping after a step that broke an invariant")
 	modelSkip  = flag.String("skip", "", "model test, for triage only: comma-separated steps and edits never drawn "+
-		"(edits: new burst rm inplace temprename cpswap recreate mv mvdir ln rmdir mkdir; steps: "+
+		"(edits: new thumbs burst rm inplace temprename cpswap recreate mv mvdir ln rmdir mkdir; steps: "+
 		"update backup verify restore plug empty catalog)")
 )
 
@@ -172,6 +172,7 @@ func newWorld(t *testing.T, f *figure, seed int64) *world {
 	for i := 0; i < 40+w.r.Intn(20); i++ {
 		w.editNew(w.roots[i%2])
 	}
+	w.editThumbs(w.roots[w.r.Intn(2)])
 	for _, sr := range w.roots {
 		e.ok("source", "map", sr.vroot, sr.dir)
 	}
