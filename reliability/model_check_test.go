@@ -76,15 +76,6 @@ func (w *world) goodAnywhere() map[string]bool {
 	return out
 }
 
-func (w *world) goodElsewhere(d *mdisk, h string) bool {
-	for _, o := range w.disks {
-		if o != d && w.goodObjects(o)[h] {
-			return true
-		}
-	}
-	return false
-}
-
 // sourceHashes are the contents in plugged-in sources.
 func (w *world) sourceHashes() map[string]bool {
 	out := map[string]bool{}

@@ -43,6 +43,7 @@ func (w *world) update(kill bool) {
 	w.what = "update"
 	r, done := w.runOrKill(kill, "update")
 	if !done {
+		w.killedUpdate()
 		return
 	}
 	if r.code != 0 && r.code != 3 {
@@ -77,6 +78,24 @@ func errLine(s string) string {
 		return ": " + l
 	}
 	return ""
+}
+
+// killedUpdate: an update that was killed may have committed part of what
+// it saw, so a version the user deleted or overwrote since the last
+// completed update may be forgotten already (as the next completed update
+// would). Nothing becomes committed, and roots unplugged or emptied keep
+// their pinned versions.
+func (w *world) killedUpdate() {
+	for _, sr := range w.roots {
+		if !sr.plugged || len(w.filesOf(sr)) == 0 {
+			continue
+		}
+		for p, h := range w.m.committed[sr.vroot] {
+			if nd, ok := w.m.files[p]; !ok || nd.hash != h {
+				delete(w.m.committed[sr.vroot], p)
+			}
+		}
+	}
 }
 
 // stepBackup backs up a random disk: plainly, or killed, or with the disk
@@ -190,9 +209,20 @@ func (w *world) checkIdempotent(d *mdisk) {
 		}
 	}
 	after := readDisk(w.t, d.dir).objects
-	_, diff := compareCopies(before, after)
+	var changed []string
+	for _, h := range sortedKeys(before) {
+		if _, ok := after[h]; !ok {
+			changed = append(changed, "deleted "+short(h))
+		}
+	}
+	for _, h := range sortedKeys(after) {
+		if _, ok := before[h]; !ok {
+			changed = append(changed, "added "+short(h))
+		}
+	}
+	diff := joinMax(changed, 6)
 	if (r.code != 0 && r.code != 3) || sum.Copied != 0 || sum.Deleted != 0 || diff != "" {
-		w.violate("(e) a second backup does nothing", "backup %s again with no change: exit %d, copied %d, deleted %d, objects %s\n%s",
+		w.violate("(e) a second backup does nothing", "backup %s again with no change: exit %d, copied %d, deleted %d; on the disk: %s\n%s",
 			d.name, r.code, sum.Copied, sum.Deleted, diff, clip(r.stderr))
 	}
 }
@@ -227,9 +257,17 @@ func (w *world) stepVerify() {
 // damageable lists objects on d that have a good copy on another disk:
 // damaging them tests dsb without making this test the cause of a loss.
 func (w *world) damageable(d *mdisk) []string {
+	elsewhere := map[string]bool{}
+	for _, o := range w.disks {
+		if o != d {
+			for h := range w.goodObjects(o) {
+				elsewhere[h] = true
+			}
+		}
+	}
 	var out []string
 	for _, h := range sortedKeys(w.goodObjects(d)) {
-		if w.goodElsewhere(d, h) {
+		if elsewhere[h] {
 			out = append(out, h)
 		}
 	}

@@ -243,8 +243,9 @@ func (w *world) randomStep() {
 		}
 		if n < k.weight {
 			w.what = k.name
+			start := time.Now()
 			k.do(w)
-			w.t.Logf("step %d: %s", w.step, w.what)
+			w.t.Logf("step %d (%s): %s", w.step, time.Since(start).Round(time.Millisecond), w.what)
 			return
 		}
 		n -= k.weight
