@@ -28,6 +28,7 @@ var (
 	modelSteps = flag.Int("steps", 0, "model test: steps per seed (0: the CI default)")
 	modelSeed  = flag.Int64("seed", 0, "model test: run only this seed (0: the CI seeds)")
 	modelGoOn  = flag.Bool("keep-going", false, "model test: keep stepping after a step that broke an invariant")
+	modelTime  = flag.Duration("model-time", 150*time.Second, "model test: time box of the whole run (seeds share it; 0: none)")
 	modelSkip  = flag.String("skip", "", "model test, for triage only: comma-separated steps and edits never drawn "+
 		"(edits: new thumbs burst rm inplace temprename cpswap recreate mv mvdir ln rmdir mkdir; steps: "+
 		"update backup verify restore plug empty catalog)")
@@ -66,13 +67,22 @@ func TestModel(t *testing.T) {
 	if *modelSteps > 0 {
 		steps = *modelSteps
 	}
-	for _, s := range seeds {
+	deadline := time.Time{}
+	if *modelTime > 0 {
+		deadline = time.Now().Add(*modelTime)
+	}
+	for i, s := range seeds {
+		// Each seed gets an equal share of what is left of the time box.
+		var until time.Time
+		if !deadline.IsZero() {
+			until = time.Now().Add(time.Until(deadline) / time.Duration(len(seeds)-i))
+		}
 		t.Run(fmt.Sprintf("seed%d", s), func(t *testing.T) {
 			fmt.Printf("%s: replay with go test ./reliability -run '^TestModel$' -v -args -seed %d -steps %d\n", t.Name(), s, steps)
 			if *modelSkip != "" {
 				fmt.Printf("%s: -skip %s: a triage run, not the full model\n", t.Name(), *modelSkip)
 			}
-			runModel(t, f, s, steps)
+			runModel(t, f, s, steps, until)
 		})
 	}
 }
@@ -93,6 +103,7 @@ type world struct {
 	viol     []string                 // violations of the current step
 	total    int                      // violations over the run
 	restores int
+	ran      int // steps run
 	hashes   *hashCache
 }
 
@@ -113,7 +124,7 @@ type mdisk struct {
 	stale bool // counts from a recovered catalog, not reconciled since
 }
 
-func runModel(t *testing.T, f *figure, seed int64, steps int) {
+func runModel(t *testing.T, f *figure, seed int64, steps int, until time.Time) {
 	start := time.Now()
 	w := newWorld(t, f, seed)
 	if len(w.viol) > 0 { // the first update already broke something
@@ -126,9 +137,15 @@ func runModel(t *testing.T, f *figure, seed int64, steps int) {
 		}
 	}
 	for w.step = 1; w.step <= steps; w.step++ {
+		if !until.IsZero() && time.Now().After(until) {
+			f.note("seed %d stopped by the time box after %d steps", seed, w.step-1)
+			t.Logf("seed %d: time box reached after %d of %d steps", seed, w.step-1, steps)
+			break
+		}
 		w.viol = nil
 		w.randomStep()
 		w.checkAll()
+		w.ran++
 		f.add(1, 0)
 		if len(w.viol) > 0 {
 			w.total += len(w.viol)
@@ -143,7 +160,7 @@ func runModel(t *testing.T, f *figure, seed int64, steps int) {
 		}
 	}
 	w.finalRestore()
-	fmt.Printf("M1 seed %d: %d steps, %d restores, %d violations, %s\n", seed, min(w.step, steps), w.restores, w.total, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("M1 seed %d: %d steps, %d restores, %d violations, %s\n", seed, w.ran, w.restores, w.total, time.Since(start).Round(time.Millisecond))
 }
 
 // violate records a broken invariant of the current step.
