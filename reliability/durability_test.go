@@ -101,14 +101,22 @@ func TestD1Durability(t *testing.T) {
 		}
 	}
 	calls := straceRun(t, e, "backup", "d1")
-	n := 0
+	n, described := 0, map[string]bool{}
 	for _, c := range calls {
-		if strings.HasPrefix(c.name, "rename") && len(c.paths) == 2 && isObjectPath(c.paths[1]) {
-			n++
+		if strings.HasPrefix(c.name, "rename") && len(c.paths) == 2 {
+			if isObjectPath(c.paths[1]) {
+				n++
+			}
+			described[filepath.Base(c.paths[1])] = true
 		}
 	}
 	if n < 100 {
 		t.Fatalf("the traced backup renamed %d objects into place, want all ~122", n)
+	}
+	for _, name := range []string{"dsb.sqlite", "dsb-manifest.txt"} {
+		if !described[name] {
+			t.Errorf("the traced backup never renamed its %s into place: the check would miss it", name)
+		}
 	}
 	f.add(0, n)
 	check("backup (objects, snapshot, manifest)", calls, durabilityRules{
