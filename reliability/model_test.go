@@ -270,13 +270,13 @@ func (w *world) randomStep() {
 }
 
 // killDelay draws a kill moment within the command's last observed runtime
-// (a little past it, sometimes: a kill after the end must be harmless).
+// (a little past it, sometimes: a kill after the end must be harmless). It
+// draws one number whatever the runtime, so that a seed fixes the whole
+// sequence of actions; only where a kill lands depends on the machine.
 func (w *world) killDelay(cmd string) time.Duration {
-	T := w.dur[cmd]
-	if T < 30*time.Millisecond {
-		T = 30 * time.Millisecond
-	}
-	return time.Duration(w.r.Int63n(int64(T) * 12 / 10))
+	frac := w.r.Float64() * 1.2
+	T := max(w.dur[cmd], 30*time.Millisecond)
+	return time.Duration(frac * float64(T))
 }
 
 func sortedKeys[V any](m map[string]V) []string {
