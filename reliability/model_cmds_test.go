@@ -113,7 +113,11 @@ func (w *world) stepBackup() {
 		w.backupFault(d, "remounted read-only", func() error { return d.fs.Remount("ro") }, func() { w.must(d.fs.Remount("rw")) })
 	case n < 5:
 		w.backupFault(d, "cut off (power loss: FS_IOC_SHUTDOWN, unflushed writes lost)", func() error { return shutdownFS(d.fs.Dir) },
-			func() { w.must(d.fs.Unmount()); w.must(d.fs.Mount()) })
+			func() {
+				w.must(d.fs.Unmount())
+				w.must(d.fs.Mount())
+				w.hashes = newHashCache() // what survived is read again, not trusted from before
+			})
 	default:
 		r, _ := w.runOrKill(false, "backup", d.name, "--json")
 		w.what += fmt.Sprintf(" (exit %d%s)", r.code, errLine(r.stderr))
