@@ -33,7 +33,7 @@ func TestS1Signals(t *testing.T) {
 			disk := fmt.Sprintf("d%d", i+1)
 			dir := e.path("disks", disk)
 			e.ok("disk", "add", disk, dir)
-			touchAll(t, src, time.Now().Add(-time.Duration(i+1)*time.Hour)) // all to hash again
+			touchAll(t, src, time.Now().Add(-time.Duration(i+1)*time.Hour))                     // all to hash again
 			interrupt(t, f, e, sig, 80*time.Millisecond, "", "update", "--json", "--jobs", "1") // one hasher: ≥ 200 ms of work
 			e.ok("update")
 			interrupt(t, f, e, sig, 400*time.Millisecond, dir, "backup", disk, "--json")
