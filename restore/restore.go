@@ -83,6 +83,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	if err := r.dirs(ctx, cat, sels); err != nil {
 		return res, err
 	}
+	r.closeDir() // now, not deferred: a failed directory fsync must count in res
 	for _, m := range r.missing {
 		res.Missing = append(res.Missing, *m)
 	}
