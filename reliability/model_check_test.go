@@ -230,6 +230,7 @@ func (w *world) checkCatalogTruth() {
 // stepRestore restores everything into a fresh directory: invariant (b).
 func (w *world) stepRestore() {
 	w.restores++
+	modelCount("full restores")
 	to := w.e.path("restore", fmt.Sprint(w.step))
 	w.what = "restore everything into a fresh directory"
 	files := lsFiles(w.t, w.e)

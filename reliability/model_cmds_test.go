@@ -32,6 +32,7 @@ func (w *world) runOrKill(kill bool, args ...string) (result, bool) {
 	w.what += fmt.Sprintf(" (SIGKILL after %s, landed %v)", delay.Round(time.Millisecond), landed)
 	if landed {
 		w.f.add(0, 1)
+		modelCount("kills landed")
 	}
 	r := result{args: args, code: p.code(), stdout: p.stdout.String(), stderr: p.stderr.String(), dur: p.ended.Sub(p.started)}
 	return r, !landed
@@ -146,6 +147,8 @@ func (w *world) backupFault(d *mdisk, what string, fault func() error, undo func
 	if err == nil {
 		if running {
 			w.f.add(0, 1)
+			modelCount(map[string]string{"unplugged": "disks unplugged", "remounted": "disks made read-only",
+				"cut": "disks cut off (power loss)"}[strings.SplitN(what, " ", 2)[0]] + " mid-run")
 		}
 		undo()
 	}
@@ -371,6 +374,7 @@ func (w *world) stepLoseCatalog() {
 	for _, d := range w.disks {
 		d.stale = true
 	}
+	modelCount("catalog recoveries")
 	w.what = "lose the catalog; recover it from " + best.name + "'s snapshot"
 }
 

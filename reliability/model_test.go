@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +72,7 @@ func TestModel(t *testing.T) {
 	if *modelTime > 0 {
 		deadline = time.Now().Add(*modelTime)
 	}
+	defer modelNote(f, len(seeds))
 	for i, s := range seeds {
 		// Each seed gets an equal share of what is left of the time box.
 		var until time.Time
@@ -85,6 +87,29 @@ func TestModel(t *testing.T) {
 			runModel(t, f, s, steps, until)
 		})
 	}
+}
+
+// modelCounts tallies what the model runs did, for the figures' notes.
+var (
+	modelMu     sync.Mutex
+	modelCounts = map[string]int{}
+)
+
+func modelCount(what string) {
+	modelMu.Lock()
+	modelCounts[what]++
+	modelMu.Unlock()
+}
+
+// modelNote puts the tallies into M1's row of the figures.
+func modelNote(f *figure, seeds int) {
+	modelMu.Lock()
+	defer modelMu.Unlock()
+	parts := []string{fmt.Sprintf("%d seeds", seeds)}
+	for _, k := range sortedKeys(modelCounts) {
+		parts = append(parts, fmt.Sprintf("%d %s", modelCounts[k], k))
+	}
+	f.note("%s", strings.Join(parts, ", "))
 }
 
 // world is the system under test plus the reference model.
