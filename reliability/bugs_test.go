@@ -2,17 +2,16 @@ package reliability
 
 import (
 	"fmt"
-	"os"
+	"strings"
 	"testing"
 )
 
-// knownBugs lists the dsb bugs this suite found that are not fixed yet, by
-// id. A check that fails on a listed bug skips (in its own subtest, so the
-// other checks still run) instead of failing, which keeps CI green while
-// the bug is open; the fix removes the entry, and the check then guards
-// against the bug coming back. DSB_STRICT_BUGS=1 makes them fail.
-// RELIABILITY.md describes each one with a reproducer.
-var knownBugs = map[string]string{
+// fixedBugs lists the dsb bugs this suite found, by id, all fixed. Their
+// checks are guards: a check naming one of them fails, in every mode, and
+// the message says which fixed bug came back. (There is no skip for open
+// bugs any more: a check that finds a bug fails, so that CI cannot be green
+// while one is open.) RELIABILITY.md describes each one with a reproducer.
+var fixedBugs = map[string]string{
 	"R1-disk-add-orphan":          "a disk add killed after writing dsb-disk.json can never be finished or adopted",
 	"R1-verify-stale-description": "verify leaves the disk's dsb.sqlite and manifest naming objects it moved to bad-objects/",
 	"R2-small-fs-silent":          "a disk smaller than backup's 64 MB reserve gets budget 0: nothing copied, exit 0, no message",
@@ -24,27 +23,33 @@ var knownBugs = map[string]string{
 	"R7-rename-not-synced":        "backup does not write a detached disk's new name into its dsb-disk.json, as rename promises",
 }
 
-// expect checks a property that a known bug may break. With ok true it
-// passes. Otherwise it fails, unless bug is listed in knownBugs: then it
-// skips the current (sub)test saying "BUG: ...".
-func expect(t *testing.T, ok bool, bug, format string, args ...any) {
+// expect checks a property that a fixed bug once broke. With ok true it
+// passes; otherwise it fails, naming the bug when bug is given.
+func expect(t errorer, ok bool, bug, format string, args ...any) {
 	t.Helper()
 	if ok {
 		return
 	}
 	msg := fmt.Sprintf(format, args...)
-	if desc, known := knownBugs[bug]; known && os.Getenv("DSB_STRICT_BUGS") == "" {
-		noteBug(bug)
-		t.Skipf("BUG %s (known, not fixed yet: %s): %s", bug, desc, msg)
-	}
-	if bug != "" {
+	if desc, known := fixedBugs[bug]; known {
+		if _, real := t.(*testing.T); real { // not TestFixedBugsFail's recorder
+			noteBug(bug)
+		}
+		msg = fmt.Sprintf("REGRESSION of fixed bug %s (%s): %s", bug, desc, msg)
+	} else if bug != "" {
 		msg = "BUG " + bug + ": " + msg
 	}
 	t.Error(msg)
 }
 
-// check runs one expectation in its own subtest, so that a known bug's
-// skip does not stop the checks that follow.
+// errorer is the part of *testing.T that expect uses.
+type errorer interface {
+	Helper()
+	Error(args ...any)
+}
+
+// check runs one expectation in its own subtest, so that its failure is
+// named on its own and the checks that follow still run.
 func check(t *testing.T, name string, ok bool, bug, format string, args ...any) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) {
@@ -53,11 +58,38 @@ func check(t *testing.T, name string, ok bool, bug, format string, args ...any) 
 	})
 }
 
-// noteBug records a known bug hit in the scenario's notes.
+// noteBug records a regressed bug in the scenario's notes.
 func noteBug(bug string) {
 	if len(bug) >= 2 {
 		if _, ok := scenarioNames[bug[:2]]; ok {
-			fig(bug[:2]).note("known bug %s", bug)
+			fig(bug[:2]).note("regression %s", bug)
+		}
+	}
+}
+
+// recorder is an errorer that keeps the failures.
+type recorder struct{ errs []string }
+
+func (r *recorder) Helper()           {}
+func (r *recorder) Error(args ...any) { r.errs = append(r.errs, fmt.Sprint(args...)) }
+
+// TestFixedBugsFail guards the guard: a failed check naming a fixed bug
+// fails, whatever the environment (DSB_STRICT_BUGS no longer matters), and
+// says it is a regression.
+func TestFixedBugsFail(t *testing.T) {
+	for _, strict := range []string{"", "1"} {
+		t.Setenv("DSB_STRICT_BUGS", strict)
+		for bug := range fixedBugs {
+			var r recorder
+			expect(&r, false, bug, "simulated regression")
+			if len(r.errs) != 1 || !strings.Contains(r.errs[0], "REGRESSION of fixed bug "+bug) {
+				t.Errorf("DSB_STRICT_BUGS=%q: a failed check naming fixed bug %s reported %q, want one REGRESSION failure", strict, bug, r.errs)
+			}
+		}
+		var r recorder
+		expect(&r, true, "R5-skip-empty-path", "fine")
+		if len(r.errs) != 0 {
+			t.Errorf("a passing check failed: %q", r.errs)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +48,14 @@ func runMain(m *testing.M) int {
 			f.Close()
 		}
 	}
+	// DSB_RELIABILITY_MD=../RELIABILITY.md: the run writes its own figures
+	// into the document (TestReliabilityDoc checks the document's shape).
+	if path := os.Getenv("DSB_RELIABILITY_MD"); path != "" {
+		if err := writeFiguresMD(path, code, time.Since(start)); err != nil {
+			fmt.Fprintln(os.Stderr, "reliability:", err)
+			return 1
+		}
+	}
 	return code
 }
 
@@ -74,6 +81,9 @@ var scenarioNames = map[string]string{
 	"R5": "hostile trees",
 	"R6": "tampered catalogs",
 	"R7": "contention, identity",
+	"M1": "model-based sequences",
+	"D1": "durability order",
+	"S1": "signals",
 }
 
 // fig returns the figure of scenario r ("R1"…), creating it.
@@ -117,11 +127,7 @@ func (f *figure) note(format string, args ...any) {
 func printFigures(w *os.File, build, total time.Duration) {
 	figMu.Lock()
 	defer figMu.Unlock()
-	keys := make([]string, 0, len(scenarioNames))
-	for k := range scenarioNames {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := scenarioKeys()
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "dsb reliability figures (build %s, total %s)\n", build.Round(time.Millisecond), total.Round(time.Millisecond))
 	fmt.Fprintf(w, "%-3s %-22s %7s %7s %7s  %s\n", "", "scenario", "trials", "faults", "losses", "notes")

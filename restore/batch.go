@@ -59,7 +59,7 @@ func (r *restorer) pending(path string) bool { return r.batch.paths[path] }
 // flush makes the batch durable and gives its files their names.
 func (r *restorer) flush() error {
 	b := &r.batch
-	if len(b.items) == 0 {
+	if len(b.items) == 0 && !r.unsynced {
 		return nil
 	}
 	items := b.items
@@ -84,5 +84,6 @@ func (r *restorer) flush() error {
 	if err := unix.Syncfs(r.t.fd); err != nil {
 		return fmt.Errorf("sync the restored names: %w", err)
 	}
+	r.unsynced = false
 	return nil
 }

@@ -94,6 +94,11 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	if err := r.dirs(ctx, cat, sels); err != nil {
 		return res, err
 	}
+	r.closeDir()
+	r.unsynced = true // the directories' modes, owners and times
+	if err := r.flush(); err != nil {
+		return res, err
+	}
 	for _, m := range r.missing {
 		res.Missing = append(res.Missing, *m)
 	}
@@ -170,7 +175,9 @@ type restorer struct {
 	batch   batch
 	// dirInherits: the directory dirFd has a default ACL.
 	dirInherits bool
-	copyBuf     []byte
+	// unsynced: names were made since the last syncfs.
+	unsynced bool
+	copyBuf  []byte
 }
 
 // buf is the copy buffer, reused: one per file was most of a small-file
@@ -214,6 +221,8 @@ func (r *restorer) parent(path string) (int, string, error) {
 	return r.dirFd, els[len(els)-1], nil
 }
 
+// closeDir closes the current directory. The names put into it are made
+// durable by the batch's syncfs (see flush), not one fsync per directory.
 func (r *restorer) closeDir() {
 	if r.dirFd > 0 {
 		unix.Close(r.dirFd)
@@ -280,6 +289,7 @@ func (r *restorer) finish(e *catalog.Entry, err error) {
 		r.problem(e.Path, err)
 		return
 	}
+	r.unsynced = true // a name (of a file, link, symlink, FIFO) the next flush syncs
 	r.res.Restored++
 	r.res.Bytes += e.Size
 	r.links.restored(e)

@@ -122,10 +122,12 @@ type verifier struct {
 	prog    Progress
 	start   time.Time
 	pending catalog.CopyChange
+	flushed time.Time // when pending was last committed (wall clock, not opt.Now)
 }
 
 func (v *verifier) run(copies []catalog.Copy) error {
 	v.pending.Disk = v.d.ID
+	v.flushed = time.Now()
 	for i, c := range copies {
 		if err := v.ctx.Err(); err != nil {
 			return err
@@ -140,7 +142,7 @@ func (v *verifier) run(copies []catalog.Copy) error {
 		if err := v.one(c); err != nil {
 			return err
 		}
-		if len(v.pending.Verified)+len(v.pending.Remove) >= 500 {
+		if v.due() {
 			if err := v.flush(); err != nil {
 				return err
 			}
@@ -148,6 +150,21 @@ func (v *verifier) run(copies []catalog.Copy) error {
 	}
 	v.res.Complete = true
 	return nil
+}
+
+// Progress is committed every flushEvery objects or flushInterval, and at
+// once after a copy stops counting: a kill loses at most a few seconds of
+// re-hashing, and never a quarantine the catalog has not heard of (the
+// object is already in bad-objects/, so the next run could not find it to
+// report it again).
+const (
+	flushEvery    = 500
+	flushInterval = 2 * time.Second
+)
+
+func (v *verifier) due() bool {
+	return len(v.pending.Remove) > 0 || len(v.pending.Verified) >= flushEvery ||
+		len(v.pending.Verified) > 0 && time.Since(v.flushed) >= flushInterval
 }
 
 func (v *verifier) bounded() bool {
@@ -198,5 +215,6 @@ func (v *verifier) flush() error {
 	}
 	err := v.cat.ApplyCopies(context.WithoutCancel(v.ctx), v.pending)
 	v.pending.Verified, v.pending.Remove = nil, nil
+	v.flushed = time.Now()
 	return err
 }

@@ -21,6 +21,7 @@ const (
 	exitError   = 1
 	exitUsage   = 2
 	exitPartial = 3
+	exitStopped = 130 // interrupted by SIGINT, SIGTERM or SIGHUP
 )
 
 // usageError is a command line that does not parse.
@@ -53,7 +54,7 @@ func (a *app) exit(err error) int {
 		strings.HasPrefix(msg, "unknown shorthand flag"):
 		code, hint = exitUsage, "see 'dsb --help'"
 	case errors.Is(err, context.Canceled):
-		msg, hint = "interrupted", "everything done so far is saved; run the command again to continue"
+		msg, code, hint = "interrupted", exitStopped, "everything done so far is saved; run the command again to continue"
 	case errors.As(err, &le):
 		hint = "wait for it to finish, or stop it; readers such as 'dsb ls' still work"
 	case errors.Is(err, catalog.ErrTooNew):

@@ -17,7 +17,10 @@ func main() {
 
 // run executes one dsb command line and returns its exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP), a systemd stop or kill (SIGTERM) and Ctrl-C
+	// all stop the command the same way: it saves what it did, describes
+	// the disk, prints its summary and exits 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	a := newApp(stdin, stdout, stderr, os.Getenv)
 	a.args = args

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,10 +104,13 @@ func (a *app) runRestore(ctx context.Context, cat *catalog.Catalog, opt restore.
 	opt.Problem = func(path string, err error) { a.warnf("%s: %v", quotePath(path), err) }
 	res, err := restore.Run(ctx, cat, opt)
 	bar.finish()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	a.restoreSummary(res, opt.To) // also when interrupted: what was done
 	if err != nil {
 		return err
 	}
-	a.restoreSummary(res, opt.To)
 	if res.Incomplete() {
 		return partialError{"restore is incomplete (see above); attach the disks named and run the same command again"}
 	}

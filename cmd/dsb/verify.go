@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -81,15 +83,15 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 			a.printf("  stopped at the bound: %d objects (%s) left for the next run\n", res.Remaining, bytesStr(res.RemainingByte))
 		}
 	}
+	if !opt.ReportOnly && (err == nil || errors.Is(err, context.Canceled)) {
+		// The disk's snapshot and manifest must stop naming what is gone,
+		// also when this run is interrupted or an earlier one was.
+		if derr := backup.Describe(context.WithoutCancel(cmd.Context()), cat, d, path, time.Now()); err == nil {
+			err = derr
+		}
+	}
 	if err != nil {
 		return err
-	}
-	if !opt.ReportOnly {
-		// The disk's snapshot and manifest must stop naming what is gone,
-		// also when an earlier, interrupted run already recorded it.
-		if err := backup.Describe(cmd.Context(), cat, d, path, time.Now()); err != nil {
-			return err
-		}
 	}
 	if res.Corrupt+res.Missing > 0 {
 		return partialError{fmt.Sprintf("disk %s has %d damaged and %d missing objects; back up another disk to replace their copies", d.Name, res.Corrupt, res.Missing)}
