@@ -205,6 +205,14 @@ func (w *world) checkCatalogTruth() {
 	files := lsFiles(w.t, w.e)
 	var wrong []string
 	for _, sr := range w.roots {
+		if sr.uncertain && (!sr.plugged || len(w.filesOf(sr)) == 0) {
+			for p := range files { // rows kept as a killed update or a snapshot left them
+				if strings.HasPrefix(p, sr.vroot+"/") {
+					delete(files, p)
+				}
+			}
+			continue
+		}
 		want := w.m.committed[sr.vroot]
 		for _, p := range sortedKeys(want) {
 			f, ok := files[p]

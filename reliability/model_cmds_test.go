@@ -1,11 +1,8 @@
 package reliability
 
 import (
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +60,7 @@ func (w *world) update(kill bool) {
 		}
 		w.m.committed[sr.vroot] = c
 		delete(w.m.pinned, sr.vroot)
+		sr.uncertain = false
 	}
 	live := w.committedHashes()
 	for h := range w.m.safe {
@@ -91,6 +89,7 @@ func (w *world) killedUpdate() {
 		if !sr.plugged || len(w.filesOf(sr)) == 0 {
 			continue
 		}
+		sr.uncertain = true
 		for p, h := range w.m.committed[sr.vroot] {
 			if nd, ok := w.m.files[p]; !ok || nd.hash != h {
 				delete(w.m.committed[sr.vroot], p)
@@ -370,48 +369,17 @@ func (w *world) stepLoseCatalog() {
 		return
 	}
 	w.must(os.RemoveAll(filepath.Dir(w.e.db)))
-	w.must(recoverCatalog(w.e.db, best.dir))
+	if r := w.e.run("catalog", "adopt", best.dir); r.code != 0 {
+		w.violate("completes", "dsb catalog adopt: %s", r)
+		return
+	}
 	for _, d := range w.disks {
 		d.stale = true
+	}
+	for _, sr := range w.roots {
+		sr.uncertain = true
 	}
 	modelCount("catalog recoveries")
 	w.what = "lose the catalog; recover it from " + best.name + "'s snapshot"
 }
 
-// recoverCatalog makes a disk's snapshot the home catalog, the way README
-// ("My laptop died") and the ErrSnapshot hint say today: copy it home and
-// delete its snapshot mark. Switch to `dsb catalog adopt DISK` (issue 10)
-// here when it exists.
-func recoverCatalog(home, diskDir string) error {
-	if err := os.MkdirAll(filepath.Dir(home), 0o755); err != nil {
-		return err
-	}
-	if err := copyFile(filepath.Join(diskDir, "dsb.sqlite"), home); err != nil {
-		return err
-	}
-	u := url.URL{Scheme: "file", Path: home}
-	db, err := sql.Open("sqlite", u.String())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.Exec(`DELETE FROM meta WHERE key='snapshot_of_disk'`)
-	return err
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}

@@ -138,6 +138,10 @@ type srcRoot struct {
 	fs      *loopfs.FS
 	dir     string // the mapped directory: the mount point itself, or a directory inside
 	plugged bool
+	// uncertain: since its last completed update, an update was killed or
+	// the catalog was recovered from a snapshot, so while it is unplugged or
+	// empty its rows are what that left (kept, not checkable by (f)).
+	uncertain bool
 }
 
 // mdisk is one backup disk of the pool.
