@@ -382,4 +382,3 @@ func (w *world) stepLoseCatalog() {
 	modelCount("catalog recoveries")
 	w.what = "lose the catalog; recover it from " + best.name + "'s snapshot"
 }
-
