@@ -21,11 +21,13 @@ import (
 func copyObject(dst int, src *os.File, size int64, want objects.ID, buf []byte) error {
 	sfd := int(src.Fd())
 	if size <= smallObject { // no holes worth two more system calls
-		if err := copyRange(sfd, dst, 0, size, buf); err != nil {
+		if err := copyRange(sfd, dst, 0, size, buf, nil); err != nil {
 			return err
 		}
 		return hashBack(dst, size, want, buf)
 	}
+	// A goroutine hashes what is copied while the kernel copies the rest.
+	bh := startBackHash(dst)
 	for off := int64(0); off < size; {
 		data, err := unix.Seek(sfd, off, unix.SEEK_DATA)
 		if errors.Is(err, unix.ENXIO) {
@@ -40,25 +42,90 @@ func copyObject(dst int, src *os.File, size int64, want objects.ID, buf []byte) 
 		if data >= size {
 			break
 		}
-		if err := copyRange(sfd, dst, data, min(hole, size), buf); err != nil {
+		if err := copyRange(sfd, dst, data, min(hole, size), buf, bh.advance); err != nil {
+			bh.stop()
 			return err
 		}
 		off = hole
 	}
 	if err := unix.Ftruncate(dst, size); err != nil {
+		bh.stop()
 		return err
 	}
-	return hashBack(dst, size, want, buf)
+	bh.advance(size)
+	return bh.finish(want)
+}
+
+// backHash hashes a file being written, up to where it is complete.
+type backHash struct {
+	fd   int
+	upTo chan int64
+	done chan backResult
+}
+
+type backResult struct {
+	sum objects.ID
+	err error
+}
+
+func startBackHash(fd int) *backHash {
+	b := &backHash{fd: fd, upTo: make(chan int64, 64), done: make(chan backResult, 1)}
+	go func() {
+		h := sha256.New()
+		buf := make([]byte, 1<<20)
+		var off int64
+		var err error
+		for to := range b.upTo {
+			for err == nil && off < to {
+				var n int
+				n, err = unix.Pread(fd, buf[:min(int64(len(buf)), to-off)], off)
+				if err == unix.EINTR {
+					err = nil
+					continue
+				}
+				if err == nil && n == 0 {
+					err = io.ErrUnexpectedEOF
+				}
+				h.Write(buf[:n])
+				off += int64(n)
+			}
+		}
+		var r backResult
+		h.Sum(r.sum[:0])
+		r.err = err
+		b.done <- r
+	}()
+	return b
+}
+
+// advance says the file is complete up to to.
+func (b *backHash) advance(to int64) { b.upTo <- to }
+
+// stop ends the hashing of a copy that failed.
+func (b *backHash) stop() { close(b.upTo); <-b.done }
+
+// finish waits for the hash and compares it with want.
+func (b *backHash) finish(want objects.ID) error {
+	close(b.upTo)
+	r := <-b.done
+	if r.err != nil {
+		return fmt.Errorf("read back: %w", r.err)
+	}
+	if r.sum != want {
+		return fmt.Errorf("%w: the copy hashes to %s, want %s", objects.ErrCorrupt, r.sum.Short(), want.Short())
+	}
+	return nil
 }
 
 // smallObject is the size under which holes are not looked for.
 const smallObject = 64 << 10
 
-// copyRange copies [from, to) of sfd to the same offsets of dfd.
-func copyRange(sfd, dfd int, from, to int64, buf []byte) error {
+// copyRange copies [from, to) of sfd to the same offsets of dfd, telling
+// done (when not nil) how far it got after each step.
+func copyRange(sfd, dfd int, from, to int64, buf []byte, done func(int64)) error {
 	for from < to {
 		in, out := from, from
-		n, err := unix.CopyFileRange(sfd, &in, dfd, &out, int(min(to-from, 1<<30)), 0)
+		n, err := unix.CopyFileRange(sfd, &in, dfd, &out, int(min(to-from, copyStep)), 0)
 		if err == unix.EINTR {
 			continue
 		}
@@ -73,9 +140,16 @@ func copyRange(sfd, dfd int, from, to int64, buf []byte) error {
 			return nil // the object is shorter than recorded: the hash will say so
 		}
 		from += int64(n)
+		if done != nil {
+			done(from)
+		}
 	}
 	return nil
 }
+
+// copyStep is how much one copy_file_range call copies: small enough that
+// the hashing goroutine keeps up close behind.
+const copyStep = 16 << 20
 
 // copyRangeUser is copyRange through a buffer, where the kernel cannot.
 func copyRangeUser(sfd, dfd int, from, to int64, buf []byte) error {
