@@ -57,11 +57,16 @@ func RootIdentity(real string) (id catalog.RootID, empty bool, err error) {
 		return id, false, err
 	}
 	defer d.Close()
-	_, err = d.Readdirnames(1)
-	if errors.Is(err, io.EOF) {
-		return id, true, nil
+	names, err := d.Readdirnames(2)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return id, false, err
 	}
-	return id, false, err
+	// mkfs.ext4 leaves lost+found at a filesystem's root: a drive emptied
+	// with rm -rf /media/x/* still has it.
+	if id.MountPoint && len(names) == 1 && names[0] == "lost+found" {
+		names = nil
+	}
+	return id, len(names) == 0, nil
 }
 
 // fsIdentity names a filesystem as stably as this machine allows: its UUID
