@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -72,12 +74,14 @@ func (x *executor) copyRun(acts []planner.Action) error {
 	stopped := make(chan struct{})
 	next := make(chan int)
 	var wg sync.WaitGroup
+	stopProgress := x.liveProgress()
 	for w := 0; w < min(copyWorkers, len(jobs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
 				results[i] = x.doCopy(jobs[i])
+				x.done.Add(1)
 				if results[i].fatal != nil {
 					stop.Do(func() { close(stopped) })
 				}
@@ -96,6 +100,7 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	stopProgress()
 	var fatal error
 	for _, r := range results {
 		if r.job.o == nil {
@@ -214,11 +219,54 @@ func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != o.Size {
 		return 0, errSourceChanged
 	}
-	n, err := x.dir.Put(x.ctx, o.ID, fdReader(fd))
+	n, err := x.dir.Put(x.ctx, o.ID, countingReader{fdReader(fd), &x.read})
 	if errors.Is(err, objects.ErrSourceRead) {
 		return n, fmt.Errorf("%s: %w", real, err)
 	}
 	return n, err
+}
+
+// countingReader counts what it reads (for the progress bar).
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// liveProgress reports progress every 200 ms while the copy workers run,
+// counting bytes read and objects finished in the run so far; the returned
+// function stops it (before finishCopy reports the recorded figures: one
+// goroutine calls Progress at a time).
+func (x *executor) liveProgress() func() {
+	x.read.Store(0)
+	x.done.Store(0)
+	if x.opt.Progress == nil {
+		return func() {}
+	}
+	quit, exited := make(chan struct{}), make(chan struct{})
+	base := x.prog
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				p := base
+				p.BytesCopied = min(p.BytesCopied+x.read.Load(), p.BytesToCopy)
+				p.Copied += x.done.Load()
+				x.opt.Progress(p)
+			}
+		}
+	}()
+	return func() { close(quit); <-exited }
 }
 
 // fdReader reads a raw file descriptor.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,6 +32,10 @@ type executor struct {
 	bytesSinceFlush        int64
 	deleted, bytesDeleted  int64
 	prog                   Progress
+	// read and done count, while copy workers run, the bytes read from
+	// sources and the objects finished, so the progress bar moves within a
+	// batch and within a large file (see liveProgress).
+	read, done atomic.Int64
 }
 
 func newExecutor(ctx context.Context, cat *catalog.Catalog, p *Prepared, dir *objects.Dir, root string, opt RunOptions) *executor {
