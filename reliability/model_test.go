@@ -29,7 +29,7 @@ var (
 	modelSteps = flag.Int("steps", 0, "model test: steps per seed (0: the CI default)")
 	modelSeed  = flag.Int64("seed", 0, "model test: run only this seed (0: the CI seeds)")
 	modelGoOn  = flag.Bool("keep-going", false, "model test: keep stepping after a step that broke an invariant")
-	modelTime  = flag.Duration("model-time", 150*time.Second, "model test: time box of the whole run (seeds share it; 0: none)")
+	modelTime  = flag.Duration("model-time", 240*time.Second, "model test: time box of the whole run (seeds share it; 0: none)")
 	modelSkip  = flag.String("skip", "", "model test, for triage only: comma-separated steps and edits never drawn "+
 		"(edits: new thumbs burst rm inplace temprename cpswap recreate mv mvdir ln rmdir mkdir; steps: "+
 		"update backup verify restore plug empty catalog)")
