@@ -124,6 +124,7 @@ accepts that it was emptied on purpose.`,
 	cmd.Flags().BoolVar(&acceptEmpty, "accept-empty", false, "the directory is empty on purpose: the next update deletes its files from the catalog instead of calling the source offline")
 	return cmd
 }
+
 func newSourceUnmapCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:     "unmap VPATH",
