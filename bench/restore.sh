@@ -45,10 +45,15 @@ p8_case() {
 
 note "work directory on $(df -P "$WORK" | awk 'NR == 2 { print $1 }') ($(stat -f -c %T "$WORK")), cores=$CORES"
 
-size=$(scaled $((512 << 20)) $((1 << 20)))
-SRC=$WORK/large N=4 BYTES=$((4 * size))
-"$MKTREE" -large -files "$N" -max "$size" "$SRC"
-p8_case large "$N × $((size >> 20)) MiB files"
+# P8_CASES=large (or small) runs one case only.
+cases=${P8_CASES:-large small}
+if [[ " $cases " == *" large "* ]]; then
+  size=$(scaled $((512 << 20)) $((1 << 20)))
+  SRC=$WORK/large N=4 BYTES=$((4 * size))
+  "$MKTREE" -large -files "$N" -max "$size" "$SRC"
+  p8_case large "$N × $((size >> 20)) MiB files"
+fi
+[[ " $cases " == *" small "* ]] || exit 0
 
 N=$(scaled 200000 100)
 dirs=$(scaled 1000 2)

@@ -14,10 +14,12 @@ import (
 // names, and a second syncfs makes the names durable. A crash leaves only
 // temp files (removed by the next run) or complete files, never a named
 // file with unsynced content. One fsync per file cost most of a small-file
-// restore's time (2.4 ms each here).
+// restore's time (2.4 ms each here); a syncfs per 128 MiB left large files
+// at 0.71 of cp -a && sync -f, 1 GiB gives 0.90 (writeback overlaps the
+// copying). A crash costs at most a batch of re-copying.
 const (
-	batchFiles = 256
-	batchBytes = 128 << 20
+	batchFiles = 1000
+	batchBytes = 1 << 30
 )
 
 type pendingFile struct {
