@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 
@@ -76,18 +77,9 @@ func startBackHash(fd int) *backHash {
 		var off int64
 		var err error
 		for to := range b.upTo {
-			for err == nil && off < to {
-				var n int
-				n, err = unix.Pread(fd, buf[:min(int64(len(buf)), to-off)], off)
-				if err == unix.EINTR {
-					err = nil
-					continue
-				}
-				if err == nil && n == 0 {
-					err = io.ErrUnexpectedEOF
-				}
-				h.Write(buf[:n])
-				off += int64(n)
+			if err == nil && off < to {
+				err = hashRange(h, fd, off, to, buf)
+				off = to
 			}
 		}
 		var r backResult
@@ -177,24 +169,32 @@ func copyRangeUser(sfd, dfd int, from, to int64, buf []byte) error {
 // hashBack hashes the first size bytes of fd and compares them with want.
 func hashBack(fd int, size int64, want objects.ID, buf []byte) error {
 	h := sha256.New()
-	for off := int64(0); off < size; {
-		n, err := unix.Pread(fd, buf[:min(int64(len(buf)), size-off)], off)
+	if err := hashRange(h, fd, 0, size, buf); err != nil {
+		return fmt.Errorf("read back: %w", err)
+	}
+	var got objects.ID
+	h.Sum(got[:0])
+	if got != want {
+		return fmt.Errorf("%w: the copy hashes to %s, want %s", objects.ErrCorrupt, got.Short(), want.Short())
+	}
+	return nil
+}
+
+// hashRange feeds bytes [off, to) of fd to h.
+func hashRange(h hash.Hash, fd int, off, to int64, buf []byte) error {
+	for off < to {
+		n, err := unix.Pread(fd, buf[:min(int64(len(buf)), to-off)], off)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("read back: %w", err)
+			return err
 		}
 		if n == 0 {
 			return io.ErrUnexpectedEOF
 		}
 		h.Write(buf[:n])
 		off += int64(n)
-	}
-	var got objects.ID
-	h.Sum(got[:0])
-	if got != want {
-		return fmt.Errorf("%w: the copy hashes to %s, want %s", objects.ErrCorrupt, got.Short(), want.Short())
 	}
 	return nil
 }
