@@ -44,30 +44,7 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 
 func (a *app) lsEntry(e catalog.Entry) {
 	if a.json {
-		m := map[string]any{"size": e.Size, "mtime": timeStr(e.MTime), "mode": fs.FileMode(e.Mode).String(),
-			"disks": nonNil(e.Disks)}
-		pathFields(m, "path", e.Path)
-		if e.UID >= 0 {
-			m["uid"], m["gid"] = e.UID, e.GID
-		}
-		switch {
-		case e.Type.Special():
-			m["kind"] = map[catalog.FileType]string{catalog.FIFO: "fifo", catalog.CharDev: "char", catalog.BlockDev: "block"}[e.Type]
-			m["rdev"] = e.RDev
-			a.emit("special", m)
-			return
-		case e.Type == catalog.Symlink:
-			pathFields(m, "target", e.Target)
-			a.emit("symlink", m)
-			return
-		case !e.Hash.IsZero():
-			m["sha256"] = e.Hash.String()
-		case e.Size > 0:
-			m["sha256"] = nil // needs hashing
-		default:
-			m["sha256"] = emptySHA256
-		}
-		a.emit("file", m)
+		a.put(entryRecord(e))
 		return
 	}
 	disks := "-"
@@ -85,3 +62,30 @@ func (a *app) lsEntry(e catalog.Entry) {
 // emptySHA256 is the SHA-256 of no bytes: empty files have no object, but
 // their hash is still well defined for tools that compare with sha256sum.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// entryRecord is the file, symlink or special record of one entry.
+func entryRecord(e catalog.Entry) record {
+	c := entryFields{Path: e.Path, PathB64: b64(e.Path), Size: e.Size, MTime: timeStr(e.MTime),
+		Mode: fs.FileMode(e.Mode).String(), Disks: nonNil(e.Disks)}
+	if e.UID >= 0 {
+		uid, gid := e.UID, e.GID
+		c.UID, c.GID = &uid, &gid
+	}
+	switch {
+	case e.Type.Special():
+		kind := map[catalog.FileType]string{catalog.FIFO: "fifo", catalog.CharDev: "char", catalog.BlockDev: "block"}[e.Type]
+		return specialRecord{entryFields: c, Kind: kind, RDev: e.RDev}
+	case e.Type == catalog.Symlink:
+		return symlinkRecord{entryFields: c, Target: e.Target, TargetB64: b64(e.Target)}
+	}
+	var sum *string // null: needs hashing
+	switch {
+	case !e.Hash.IsZero():
+		h := e.Hash.String()
+		sum = &h
+	case e.Size == 0:
+		h := emptySHA256
+		sum = &h
+	}
+	return fileRecord{entryFields: c, SHA256: sum}
+}
