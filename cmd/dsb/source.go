@@ -54,10 +54,7 @@ func (a *app) sourceList(cmd *cobra.Command) error {
 	}
 	for _, s := range srcs {
 		if a.json {
-			m := map[string]any{}
-			pathFields(m, "vpath", s.VPath)
-			pathFields(m, "path", s.RealPath)
-			a.emit("source", m)
+			a.put(sourceRecord{VPath: s.VPath, VPathB64: b64(s.VPath), Path: s.RealPath, PathB64: b64(s.RealPath)})
 			continue
 		}
 		a.printf("%s\t%s\n", quotePath(s.VPath), quotePath(s.RealPath))
@@ -113,6 +110,9 @@ accepts that it was emptied on purpose.`,
 			if err != nil {
 				return err
 			}
+			if a.json {
+				a.put(sourceMapSummary{VPath: vp, Path: real, Previous: prev})
+			}
 			if prev != "" && prev != real {
 				a.printf("re-mapped %s from %s to %s\n", quotePath(vp), quotePath(prev), quotePath(real))
 			} else {
@@ -146,6 +146,9 @@ func newSourceUnmapCmd(a *app) *cobra.Command {
 					return fmt.Errorf("no source is mapped at %s (see 'dsb source list')", quotePath(vp))
 				}
 				return err
+			}
+			if a.json {
+				a.put(sourceUnmapSummary{VPath: vp})
 			}
 			a.printf("unmapped %s; its files leave the catalog at the next 'dsb update'\n", quotePath(vp))
 			return nil

@@ -123,13 +123,13 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepCh
 		return err
 	}
 	if a.json {
-		var ex []map[string]any
+		ex := []excludeJSON{}
 		for _, p := range eff.Excludes {
-			ex = append(ex, map[string]any{"pattern": p.Text, "set_on": p.Base})
+			ex = append(ex, excludeJSON{Pattern: p.Text, SetOn: p.Base})
 		}
-		a.emit("settings", map[string]any{"vpath": ch.Path, "excludes": ex, "hide": eff.Hide, "lock": eff.Lock,
-			"follow_symlinks": eff.Follow, "copies": eff.Copies, "priority": eff.Priority,
-			"keep_history_seconds": keep.Seconds(), "keep_history_set_on": keepOn})
+		a.put(settingsRecord{VPath: ch.Path, Excludes: ex, Hide: eff.Hide, Lock: eff.Lock,
+			FollowSymlinks: eff.Follow, Copies: eff.Copies, Priority: eff.Priority,
+			KeepHistorySeconds: keep.Seconds(), KeepHistorySetOn: keepOn})
 		return nil
 	}
 	a.printf("%s\n", quotePath(ch.Path))
