@@ -98,18 +98,15 @@ func (a *app) updateSummary(r scan.Result) {
 		a.warnf("%s: content changed while size, mtime and ctime did not (bit rot on the source?): was %s, now %s; the previous version is kept as history (dsb restore --at), %s",
 			quotePath(b.Path), b.Old.Short(), b.New.Short(), holders)
 		if a.json {
-			m := map[string]any{"old_sha256": b.Old.String(), "new_sha256": b.New.String(), "disks": nonNil(b.Holders)}
-			pathFields(m, "path", b.Path)
-			a.emit("bitrot", m)
+			a.put(bitrotRecord{Path: b.Path, PathB64: b64(b.Path), OldSHA256: b.Old.String(), NewSHA256: b.New.String(), Disks: nonNil(b.Holders)})
 		}
 	}
 	a.logf("update: %d new, %d changed, %d renamed, %d deleted, %d unchanged, %d errors, %d bit rot, %s hashed",
 		r.New, r.Changed, r.Renamed, r.Deleted, r.Unchanged, r.Errors, len(r.BitRot), bytesStr(r.BytesHashed))
 	if a.json {
-		a.emit("summary", map[string]any{"command": "update", "new": r.New, "changed": r.Changed, "renamed": r.Renamed,
-			"deleted": r.Deleted, "unchanged": r.Unchanged, "symlinks": r.Symlinks, "dirs": r.Dirs, "empty": r.Empty,
-			"special": r.Special, "skipped": r.Skipped, "errors": r.Errors, "bitrot": len(r.BitRot), "bytes_hashed": r.BytesHashed,
-			"seconds": r.Elapsed.Seconds()})
+		a.put(updateSummary{New: r.New, Changed: r.Changed, Renamed: r.Renamed, Deleted: r.Deleted, Unchanged: r.Unchanged,
+			Symlinks: r.Symlinks, Dirs: r.Dirs, Empty: r.Empty, Special: r.Special, Skipped: r.Skipped, Errors: r.Errors,
+			Offline: r.Offline, BitRot: len(r.BitRot), BytesHashed: r.BytesHashed, Seconds: r.Elapsed.Seconds()})
 		return
 	}
 	a.printf("update: %d new, %d changed, %d renamed, %d deleted, %d unchanged, %d errors\n",
@@ -122,12 +119,7 @@ func (a *app) updateSummary(r scan.Result) {
 // printChange prints one recorded change (update -v).
 func (a *app) printChange(c scan.Change) {
 	if a.json {
-		m := map[string]any{"kind": c.Kind}
-		pathFields(m, "path", c.Path)
-		if c.From != "" {
-			pathFields(m, "from", c.From)
-		}
-		a.emit("change", m)
+		a.put(changeRecord{Kind: c.Kind, Path: c.Path, PathB64: b64(c.Path), From: c.From, FromB64: b64(c.From)})
 		return
 	}
 	if c.From != "" {
