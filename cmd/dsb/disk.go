@@ -75,7 +75,7 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 				return err
 			}
 			if a.json {
-				a.emit("disk", diskJSON(d, d.LastPath))
+				a.put(diskJSON(d, d.LastPath))
 				return nil
 			}
 			a.printf("added disk %s (%s) at %s, budget %s%s\n", d.Name, d.UUID, d.LastPath, bytesStr(max(d.Budget, pool.Budget(d))), budgetNote(d))
@@ -118,7 +118,7 @@ func (a *app) diskList(cmd *cobra.Command) error {
 	for _, d := range ds {
 		path, _ := pool.Attached(cat, d)
 		if a.json {
-			a.emit("disk", diskJSON(d, path))
+			a.put(diskJSON(d, path))
 			continue
 		}
 		shown := path
@@ -135,12 +135,12 @@ func (a *app) diskList(cmd *cobra.Command) error {
 	return nil
 }
 
-func diskJSON(d catalog.Disk, attached string) map[string]any {
+func diskJSON(d catalog.Disk, attached string) diskRecord {
 	budget := pool.Budget(d)
-	return map[string]any{"name": d.Name, "uuid": d.UUID, "attached": attached, "last_path": d.LastPath,
-		"budget": budget, "size_configured": d.Budget, "used": d.Used, "used_allocated": pool.Used(d), "free": max(budget-pool.Used(d), 0),
-		"objects": d.Objects, "last_seen": nsTime(d.LastSeen), "last_verified": nsTime(d.LastVerified), "lost": d.Lost,
-		"oldest_verified": nsTime(d.OldestVerified)}
+	return diskRecord{Name: d.Name, UUID: d.UUID, Attached: attached, LastPath: d.LastPath,
+		Budget: budget, SizeConfigured: d.Budget, Used: d.Used, UsedAllocated: pool.Used(d), Free: max(budget-pool.Used(d), 0),
+		Objects: d.Objects, LastSeen: nsTime(d.LastSeen), LastVerified: nsTime(d.LastVerified), Lost: d.Lost,
+		OldestVerified: nsTime(d.OldestVerified)}
 }
 
 func dateStr(ns int64) string {
@@ -150,11 +150,13 @@ func dateStr(ns int64) string {
 	return time.Unix(0, ns).Format("2006-01-02 15:04")
 }
 
-func nsTime(ns int64) any {
+// nsTime is a time for JSON: null when it never happened.
+func nsTime(ns int64) *string {
 	if ns == 0 {
 		return nil
 	}
-	return timeStr(ns)
+	s := timeStr(ns)
+	return &s
 }
 
 // withDisk opens the catalog and resolves the disk argument.
@@ -202,10 +204,19 @@ func newDiskSetCmd(a *app) *cobra.Command {
 					if id.UUID != d.UUID {
 						return fmt.Errorf("%s holds disk %q (%s), not %s", path, id.Name, id.UUID, d.Name)
 					}
-					return pool.Seen(cmd.Context(), cat, &d, absPath(path), time.Now())
-				}
-				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
+					if err := pool.Seen(cmd.Context(), cat, &d, absPath(path), time.Now()); err != nil {
+						return err
+					}
+				} else if err := cat.SaveDisk(cmd.Context(), d); err != nil {
 					return err
+				}
+				if a.json {
+					attached, _ := pool.Attached(cat, d)
+					a.put(diskJSON(d, attached))
+					return nil
+				}
+				if path != "" {
+					a.printf("disk %s: at %s\n", d.Name, quotePath(d.LastPath))
 				}
 				a.printf("disk %s: budget %s%s\n", d.Name, bytesStr(max(d.Budget, pool.Budget(d))), budgetNote(d))
 				return nil

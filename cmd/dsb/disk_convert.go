@@ -54,10 +54,9 @@ again and it finishes. distbackup's own files stay unless
 			}
 			rc := r.Reconciled
 			if a.json {
-				a.emit("reconcile", map[string]any{"disk": r.Disk.Name, "present": rc.Present, "missing": rc.Missing,
-					"adopted": rc.Adopted, "quarantined": rc.Quarantined, "junk": nonNil(rc.Junk), "temp_removed": rc.TempRemoved})
-				a.emit("summary", map[string]any{"command": "disk convert", "disk": r.Disk.Name, "uuid": r.Disk.UUID,
-					"moved": r.Moved, "distbackup_link": r.LinkKept, "removed": nonNil(r.Removed)})
+				a.put(reconcileRecord{Disk: r.Disk.Name, Present: rc.Present, Missing: rc.Missing,
+					Adopted: rc.Adopted, Quarantined: rc.Quarantined, Junk: len(rc.Junk), TempRemoved: rc.TempRemoved})
+				a.put(convertSummary{Disk: r.Disk.Name, UUID: r.Disk.UUID, Moved: r.Moved, DistbackupLink: r.LinkKept, Removed: nonNil(r.Removed)})
 				return nil
 			}
 			a.printf("disk %s (%s) at %s is a dsb disk now: %d objects present, %d missing, %d adopted, %d quarantined\n",

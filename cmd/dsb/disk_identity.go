@@ -27,6 +27,9 @@ copies. A damaged identity file is kept as dsb-disk.json.bad.`,
 				if err != nil {
 					return err
 				}
+				if a.json {
+					a.put(diskReidentifySummary{Disk: d.Name, Path: absPath(args[1]), RecognisedBy: by})
+				}
 				a.printf("disk %s: identity written at %s (recognised by %s); back it up or refresh it to check its objects\n", d.Name, absPath(args[1]), by)
 				return nil
 			})

@@ -48,6 +48,10 @@ func newDiskRenameCmd(a *app) *cobra.Command {
 				} else {
 					a.warnf("disk %s is not attached: its dsb-disk.json keeps the old name until 'dsb backup %s'", d.Name, d.Name)
 				}
+				if a.json {
+					path, _ := pool.Attached(cat, d)
+					a.put(diskJSON(d, path))
+				}
 				a.printf("renamed disk %s to %s\n", old, d.Name)
 				return nil
 			})
@@ -70,6 +74,9 @@ func newDiskLostCmd(a *app) *cobra.Command {
 				d.Lost = true
 				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
 					return err
+				}
+				if a.json {
+					a.put(diskJSON(d, ""))
 				}
 				a.printf("disk %s marked lost: its %d copies no longer count; the next backups re-replicate them\n", d.Name, d.Objects)
 				return nil
@@ -94,6 +101,9 @@ func newDiskRemoveCmd(a *app) *cobra.Command {
 				}
 				if err := cat.RemoveDisk(cmd.Context(), d.ID); err != nil {
 					return err
+				}
+				if a.json {
+					a.put(diskRemoveSummary{Disk: d.Name, UUID: d.UUID})
 				}
 				a.printf("removed disk %s from the catalog (its files on the drive are untouched)\n", d.Name)
 				return nil
@@ -147,8 +157,8 @@ func (a *app) reconcileReport(name string, r backup.Reconciled) {
 		a.warnf("disk %s: %s is not an object (left alone)", name, quotePath(j))
 	}
 	if a.json {
-		a.emit("reconcile", map[string]any{"disk": name, "present": r.Present, "missing": r.Missing, "adopted": r.Adopted,
-			"quarantined": r.Quarantined, "junk": len(r.Junk), "temp_removed": r.TempRemoved})
+		a.put(reconcileRecord{Disk: name, Present: r.Present, Missing: r.Missing, Adopted: r.Adopted,
+			Quarantined: r.Quarantined, Junk: len(r.Junk), TempRemoved: r.TempRemoved})
 		return
 	}
 	a.printf("disk %s: %d objects present, %d missing (now lost copies), %d adopted, %d set aside in bad-objects/, %d junk files, %d temp files removed\n",
