@@ -67,14 +67,13 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 	satObjs, satBytes := f.Satisfied(without)
 	if a.json {
 		for _, l := range levels {
-			a.emit("level", map[string]any{"copies": l.Copies, "objects": l.Objects, "bytes": l.Bytes})
+			a.put(levelRecord{Copies: l.Copies, Objects: l.Objects, Bytes: l.Bytes})
 		}
 		for _, d := range f.Disks {
-			a.emit("disk", diskJSON(d, ""))
+			a.put(diskJSON(d, ""))
 		}
-		a.emit("summary", map[string]any{"command": "status", "objects": total, "bytes": totalBytes,
-			"at_risk_objects": risk, "at_risk_bytes": riskBytes, "at_target_objects": satObjs,
-			"at_target_bytes": satBytes, "lose": nonNil(lose), "unconfirmed_copies": f.Unconfirmed()})
+		a.put(statusSummary{Objects: total, Bytes: totalBytes, AtRiskObjects: risk, AtRiskBytes: riskBytes,
+			AtTargetObjects: satObjs, AtTargetBytes: satBytes, Lose: nonNil(lose), UnconfirmedCopies: f.Unconfirmed()})
 		return
 	}
 	if len(lose) > 0 {
@@ -125,10 +124,9 @@ func (a *app) historyStatus(f *pool.Facts, pinned []catalog.HistoryEntry, policy
 			if o, ok := f.Find(h.Object); ok {
 				n = f.Copies(o, 0)
 			}
-			a.emit("pinned", map[string]any{"path": h.Path, "sha256": h.Hash.String(), "size": h.Size,
-				"until": nsTime(h.Until), "copies": n})
+			a.put(pinnedRecord{Path: h.Path, PathB64: b64(h.Path), SHA256: h.Hash.String(), Size: h.Size, Until: nsTime(h.Until), Copies: n})
 		}
-		a.emit("history_policy", map[string]any{"keep_history_seconds": keep.Seconds(), "paths_set": len(policy)})
+		a.put(historyPolicyRecord{KeepHistorySeconds: keep.Seconds(), PathsSet: len(policy)})
 		return
 	}
 	note := ""
