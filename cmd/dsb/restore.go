@@ -123,13 +123,12 @@ func (a *app) restoreSummary(r restore.Result, to string) {
 		files += m.Files
 		bytes += m.Bytes
 		if a.json {
-			a.emit("missing", map[string]any{"disks": nonNil(m.Disks), "files": m.Files, "bytes": m.Bytes})
+			a.put(missingRecord{Disks: nonNil(m.Disks), Files: m.Files, Bytes: m.Bytes})
 		}
 	}
 	if a.json {
-		a.emit("summary", map[string]any{"command": "restore", "to": to, "restored": r.Restored, "already": r.Already,
-			"conflicts": r.Conflicts, "failed": r.Failed, "bytes": r.Bytes, "dirs": r.Dirs, "missing_files": files,
-			"missing_bytes": bytes})
+		a.put(restoreSummary{To: to, Restored: r.Restored, Already: r.Already, Conflicts: r.Conflicts, Failed: r.Failed,
+			Bytes: r.Bytes, Dirs: r.Dirs, MissingFiles: files, MissingBytes: bytes})
 		return
 	}
 	a.printf("restore: %d files restored (%s), %d already there, %d conflicts, %d failed, %d directories\n",
@@ -154,10 +153,10 @@ func (a *app) restorePlan(ctx context.Context, cat *catalog.Catalog, patterns []
 	}
 	if a.json {
 		for _, d := range p.Disks {
-			a.emit("plan_disk", map[string]any{"disk": d.Name, "files": d.Files, "bytes": d.Bytes})
+			a.put(planDiskRecord{Disk: d.Name, Files: d.Files, Bytes: d.Bytes})
 		}
-		a.emit("summary", map[string]any{"command": "restore-plan", "disks": len(p.Disks), "files": p.Files,
-			"bytes": p.Bytes, "uncovered_files": p.Uncovered.Files, "uncovered_bytes": p.Uncovered.Bytes})
+		a.put(restorePlanSummary{Disks: len(p.Disks), Files: p.Files, Bytes: p.Bytes,
+			UncoveredFiles: p.Uncovered.Files, UncoveredBytes: p.Uncovered.Bytes})
 		return nil
 	}
 	a.printf("%d files (%s) need %d disk(s):\n", p.Files, bytesStr(p.Bytes), len(p.Disks))

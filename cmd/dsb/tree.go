@@ -59,14 +59,12 @@ func (a *app) tree(rows []report.DirStat) {
 	}
 	for _, r := range rows {
 		if a.json {
-			var by []map[string]any
+			by := []byCopiesJSON{}
 			for k, c := range r.ByCopies {
-				by = append(by, map[string]any{"copies": k, "files": c.Files, "bytes": c.Bytes})
+				by = append(by, byCopiesJSON{Copies: k, Files: c.Files, Bytes: c.Bytes})
 			}
-			m := map[string]any{"depth": r.Depth, "files": r.Files, "bytes": r.Bytes, "by_copies": by,
-				"no_content": map[string]any{"files": r.NoContent.Files, "bytes": r.NoContent.Bytes}}
-			pathFields(m, "path", r.Path)
-			a.emit("dir", m)
+			a.put(dirRecord{Path: r.Path, PathB64: b64(r.Path), Depth: r.Depth, Files: r.Files, Bytes: r.Bytes, ByCopies: by,
+				NoContent: filesBytes{Files: r.NoContent.Files, Bytes: r.NoContent.Bytes}})
 			continue
 		}
 		line := fmt.Sprintf("%10s %9d %10s", bytesStr(r.Bytes), r.Files, bytesStr(r.NoContent.Bytes))
@@ -102,9 +100,13 @@ func newNcduCmd(a *app) *cobra.Command {
 			if out == "" || out == "-" {
 				return report.WriteNcdu(cmd.Context(), cat, a.stdout, root, opt)
 			}
-			return writeAtomic(out, func(w *atomicWriter) error {
+			err = writeAtomic(out, func(w *atomicWriter) error {
 				return report.WriteNcdu(cmd.Context(), cat, w, root, opt)
 			})
+			if err == nil && a.json {
+				a.put(outputSummary{cmd: "ncdu", Output: absPath(out)})
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of stdout")

@@ -65,7 +65,7 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 		a.warnf("disk %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
 		a.logf("verify %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
 		if a.json {
-			a.emit("problem", map[string]any{"disk": d.Name, "kind": p.Kind, "sha256": p.ID.String(), "path": p.Path, "error": p.Err.Error()})
+			a.put(problemRecord{Disk: d.Name, Kind: p.Kind, SHA256: p.ID.String(), Path: p.Path, Error: p.Err.Error()})
 		}
 	}
 	res, err := verify.Run(cmd.Context(), cat, d, path, opt)
@@ -73,9 +73,8 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 	a.logf("verify %s: %d good (%s), %d corrupt, %d missing, %d unknown, %d junk, complete %v",
 		d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk, res.Complete)
 	if a.json {
-		a.emit("summary", map[string]any{"command": "verify", "disk": d.Name, "verified": res.Verified, "bytes": res.Bytes,
-			"corrupt": res.Corrupt, "missing": res.Missing, "unknown": res.Unknown, "junk": res.Junk,
-			"remaining": res.Remaining, "remaining_bytes": res.RemainingByte, "complete": res.Complete})
+		a.put(verifySummary{Disk: d.Name, Verified: res.Verified, Bytes: res.Bytes, Corrupt: res.Corrupt, Missing: res.Missing,
+			Unknown: res.Unknown, Junk: res.Junk, Remaining: res.Remaining, RemainingBytes: res.RemainingByte, Complete: res.Complete})
 	} else {
 		a.printf("verify %s: %d objects good (%s), %d corrupt, %d missing, %d unknown, %d junk\n",
 			d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk)

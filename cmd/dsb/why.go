@@ -49,8 +49,7 @@ func newWhyCmd(a *app) *cobra.Command {
 
 func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog.File) error {
 	ctx := cmd.Context()
-	out := map[string]any{"size": f.Size, "mtime": timeStr(f.MTime)}
-	pathFields(out, "path", vp)
+	out := whyRecord{Path: vp, PathB64: b64(vp), Size: f.Size, MTime: timeStr(f.MTime), Disks: []holderJSON{}, Next: []nextJSON{}}
 	switch {
 	case f.Type == catalog.Symlink:
 		a.printf("%s is a symlink to %s: it is kept in the catalog (and every disk's snapshot), no object needed\n", quotePath(vp), quotePath(f.Target))
@@ -61,7 +60,7 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 	}
 	if f.Object == 0 {
 		if a.json {
-			a.emit("why", out)
+			a.put(out)
 		}
 		return nil
 	}
@@ -78,23 +77,21 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 	if o.Target > 0 {
 		target = fmt.Sprintf("%d copies", o.Target)
 	}
-	out["sha256"], out["target"], out["priority"], out["copies"] = f.Hash.String(), o.Target, o.Priority, facts.Copies(o, 0)
+	sum := f.Hash.String()
+	out.SHA256, out.Target, out.Priority, out.Copies = &sum, o.Target, o.Priority, facts.Copies(o, 0)
 	a.printf("%s\n  object:   %s (%s)\n  target:   %s, priority %d\n  copies:   %d\n", quotePath(vp), f.Hash, bytesStr(f.Size), target, o.Priority, facts.Copies(o, 0))
 	if f.Imported() {
-		out["imported"] = true
+		out.Imported = true
 		a.printf("  hash:     imported (distbackup), not re-read by dsb: 'dsb update --rehash-imported' reads it\n")
 	}
-	var hs []map[string]any
 	for _, h := range holders {
 		lost := ""
 		if h.Lost {
 			lost = " (disk lost: does not count)"
 		}
 		a.printf("  on %-12s verified %s%s\n", h.Disk, ageStr(h.VerifiedAt), lost)
-		hs = append(hs, map[string]any{"disk": h.Disk, "lost": h.Lost, "verified_at": nsTime(h.VerifiedAt)})
+		out.Disks = append(out.Disks, holderJSON{Disk: h.Disk, Lost: h.Lost, VerifiedAt: nsTime(h.VerifiedAt)})
 	}
-	out["disks"] = hs
-	var next []map[string]any
 	for _, d := range facts.Disks {
 		if d.Lost {
 			continue
@@ -106,12 +103,11 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		if i, ok := p.Index(f.Object); ok {
 			w := planner.Why(p.State, p.Policy, p.Plan, i)
 			a.printf("  next backup of %-8s %s\n", d.Name+":", w)
-			next = append(next, map[string]any{"disk": d.Name, "why": w})
+			out.Next = append(out.Next, nextJSON{Disk: d.Name, Why: w})
 		}
 	}
-	out["next"] = next
 	if a.json {
-		a.emit("why", out)
+		a.put(out)
 	}
 	return nil
 }
