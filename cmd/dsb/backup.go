@@ -77,9 +77,8 @@ func (a *app) plan(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, op
 		for _, act := range p.Plan.Actions {
 			o := p.Object(act.Object)
 			if a.json {
-				a.emit("action", map[string]any{"action": act.Kind.String(), "reason": act.Reason.String(),
-					"sha256": o.ID.String(), "size": o.Size, "from": act.From, "to": act.To,
-					"why": planner.Explain(p.State, act)})
+				a.put(actionRecord{Action: act.Kind.String(), Reason: act.Reason.String(), SHA256: o.ID.String(),
+					Size: o.Size, From: act.From, To: act.To, Why: planner.Explain(p.State, act)})
 				continue
 			}
 			a.printf("%-6s %9s  %s  %s\n", act.Kind, bytesStr(o.Size), o.ID.Short(), planner.Explain(p.State, act))
@@ -93,15 +92,14 @@ func (a *app) planSummary(d catalog.Disk, p *backup.Prepared) {
 	s, r := p.Plan.Summary, p.Room
 	waiting, waitingBytes := p.Waiting()
 	if a.json {
-		var lines []map[string]any
+		lines := []transitionJSON{}
 		for _, l := range s.Lines() {
-			lines = append(lines, map[string]any{"label": l.Label, "objects": l.Objects, "bytes": l.Bytes})
+			lines = append(lines, transitionJSON{Label: l.Label, Objects: int64(l.Objects), Bytes: l.Bytes})
 		}
-		a.emit("plan", map[string]any{"disk": d.Name, "budget": r.Budget, "objects_budget": s.Budget,
-			"reserve": r.Reserve, "dirs": r.Dirs, "foreign": r.Foreign, "measured": r.Measured,
-			"used_before": s.UsedBefore, "used_after": s.UsedAfter, "transitions": lines,
-			"levels_before": tallies(s.Before), "levels_after": tallies(s.After),
-			"waiting_objects": waiting, "waiting_bytes": waitingBytes, "refused_objects": p.Refused})
+		a.put(planRecord{Disk: d.Name, Budget: r.Budget, ObjectsBudget: s.Budget, Reserve: r.Reserve, Dirs: r.Dirs,
+			Foreign: r.Foreign, Measured: r.Measured, UsedBefore: s.UsedBefore, UsedAfter: s.UsedAfter, Transitions: lines,
+			LevelsBefore: tallies(s.Before), LevelsAfter: tallies(s.After),
+			WaitingObjects: waiting, WaitingBytes: waitingBytes, RefusedObjects: p.Refused})
 		return
 	}
 	a.printf("plan for disk %s: budget %s%s, used %s → %s\n", d.Name, bytesStr(r.Budget), roomNote(r),
@@ -154,10 +152,10 @@ func tallyAt(ts []planner.Tally, k int) planner.Tally {
 	return planner.Tally{}
 }
 
-func tallies(ts []planner.Tally) []map[string]any {
-	out := []map[string]any{}
+func tallies(ts []planner.Tally) []tallyJSON {
+	out := []tallyJSON{}
 	for k, t := range ts {
-		out = append(out, map[string]any{"copies": k, "objects": t.Objects, "bytes": t.Bytes})
+		out = append(out, tallyJSON{Copies: k, Objects: int64(t.Objects), Bytes: t.Bytes})
 	}
 	return out
 }
@@ -269,10 +267,9 @@ func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
 		if r.Stopped != nil {
 			stopped = r.Stopped.Error()
 		}
-		a.emit("summary", map[string]any{"command": "backup", "disk": d.Name, "copied": r.Copied, "bytes_copied": r.BytesCopied,
-			"deleted": r.Deleted, "bytes_deleted": r.BytesDeleted, "skipped": r.Skipped, "stopped": stopped,
-			"waiting_objects": r.Waiting, "waiting_bytes": r.WaitingBytes, "too_large": r.TooLarge,
-			"seconds": r.Elapsed.Seconds()})
+		a.put(backupSummary{Disk: d.Name, Copied: r.Copied, BytesCopied: r.BytesCopied, Deleted: r.Deleted,
+			BytesDeleted: r.BytesDeleted, Skipped: r.Skipped, Stopped: stopped, WaitingObjects: r.Waiting,
+			WaitingBytes: r.WaitingBytes, TooLarge: r.TooLarge, Seconds: r.Elapsed.Seconds()})
 		return
 	}
 	a.printf("backup %s: copied %d objects (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, r.Copied,
