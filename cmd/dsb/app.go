@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -83,15 +82,6 @@ func (a *app) warnf(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "dsb: "+format+"\n", args...)
 }
 
-// emit writes one JSON Lines record with its type.
-func (a *app) emit(typ string, v map[string]any) {
-	v["type"] = typ
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only maps of plain values are emitted
-	}
-	fmt.Fprintf(a.stdout, "%s\n", b)
-}
 
 // isTerminal reports whether w is an interactive terminal.
 func isTerminal(w io.Writer) bool {

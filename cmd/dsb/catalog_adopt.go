@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
@@ -41,11 +43,18 @@ confirms its copies.`,
 				return err
 			}
 			for _, s := range all {
+				if a.json {
+					a.put(snapshotRecord{Disk: s.Disk.Name, At: s.At.UTC().Format(time.RFC3339Nano), Dir: s.Dir})
+				}
 				a.printf("disk %-12s snapshot of %s at %s\n", s.Disk.Name, s.At.Format("2006-01-02 15:04:05"), s.Dir)
 			}
 			r, err := pool.AdoptSnapshot(cmd.Context(), best, dest)
 			if err != nil {
 				return err
+			}
+			if a.json {
+				a.put(adoptSummary{Disk: best.Disk.Name, At: best.At.UTC().Format(time.RFC3339Nano), Catalog: dest,
+					Snapshots: len(all), Unconfirmed: r.Unconfirmed, OtherDisks: r.OtherDisks})
 			}
 			a.printf("adopted the snapshot of disk %s (%s, the newest of %d) as the catalog at %s\n",
 				best.Disk.Name, best.At.Format("2006-01-02 15:04:05"), len(all), dest)

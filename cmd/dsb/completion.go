@@ -122,6 +122,9 @@ your shell finds it.`,
 			if err := objects.WriteFileAtomic(path, script, 0o644); err != nil {
 				return err
 			}
+			if a.json {
+				a.put(outputSummary{cmd: "completion install", Output: path})
+			}
 			a.printf("installed %s completion in %s\n%s", shell, path, hint)
 			return nil
 		},

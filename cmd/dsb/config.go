@@ -48,7 +48,13 @@ func newConfigExportCmd(a *app) *cobra.Command {
 				_, err = a.stdout.Write(data)
 				return err
 			}
-			return objects.WriteFileAtomic(args[0], data, 0o644)
+			if err := objects.WriteFileAtomic(args[0], data, 0o644); err != nil {
+				return err
+			}
+			if a.json {
+				a.put(outputSummary{cmd: "config export", Output: absPath(args[0])})
+			}
+			return nil
 		},
 	}
 }
@@ -93,7 +99,7 @@ nothing, and the error names the key.`,
 			if err != nil {
 				return configError(err)
 			}
-			a.configChanges(ch, dryRun)
+			a.configChanges("config import", ch, dryRun)
 			return nil
 		},
 	}
@@ -135,7 +141,7 @@ func newConfigEditCmd(a *app) *cobra.Command {
 			if err != nil {
 				return configError(err)
 			}
-			a.configChanges(ch, false)
+			a.configChanges("config edit", ch, false)
 			return nil
 		},
 	}
@@ -154,7 +160,7 @@ func configError(err error) error {
 	return err
 }
 
-func (a *app) configChanges(ch config.Changes, dryRun bool) {
+func (a *app) configChanges(cmd string, ch config.Changes, dryRun bool) {
 	prefix := ""
 	if dryRun {
 		prefix = "would: "
@@ -162,12 +168,15 @@ func (a *app) configChanges(ch config.Changes, dryRun bool) {
 	for _, l := range ch.Lines() {
 		a.logf("config: %s", l)
 		if a.json {
-			a.emit("change", map[string]any{"change": l, "dry_run": dryRun})
+			a.put(configChangeRecord{Change: l, DryRun: dryRun})
 			continue
 		}
 		a.printf("%s%s\n", prefix, l)
 	}
 	if ch.Empty() {
 		a.printf("nothing to change\n")
+	}
+	if a.json {
+		a.put(configSummary{cmd: cmd, DryRun: dryRun, Changes: len(ch.Lines())})
 	}
 }

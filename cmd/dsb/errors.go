@@ -87,7 +87,7 @@ func (a *app) exit(err error) int {
 		hint = "this catalog is opened read-only"
 	}
 	if a.json {
-		a.emit("error", map[string]any{"error": msg, "hint": hint, "exit": code})
+		a.put(errorRecord{Error: msg, Hint: hint, Exit: code})
 	}
 	if hint != "" {
 		msg += " (" + hint + ")"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
@@ -39,14 +38,6 @@ func quotePath(p string) string {
 	return strconv.Quote(p)
 }
 
-// pathFields gives a path for JSON: "path", plus "path_b64" with the raw
-// bytes when the name is not valid UTF-8 (JSON would lose them).
-func pathFields(m map[string]any, key, p string) {
-	m[key] = p
-	if !utf8.ValidString(p) {
-		m[key+"_b64"] = base64.StdEncoding.EncodeToString([]byte(p))
-	}
-}
 
 func timeStr(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)

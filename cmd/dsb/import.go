@@ -150,10 +150,9 @@ func (a *app) importInto(ctx context.Context, src *distbackup.Catalog, opt dbimp
 
 func (a *app) importReport(r dbimport.Report, dry bool) {
 	if a.json {
-		a.emit("summary", map[string]any{"command": "import distbackup", "dry_run": dry, "files": r.Files,
-			"empty": r.Empty, "symlinks": r.Symlinks, "objects": r.Objects, "copies": r.Copies, "disks": len(r.Disks),
-			"sources": len(r.Sources), "translated": nonNil(r.Translated), "untranslated": nonNil(r.Untranslated),
-			"notices": nonNil(r.Notices), "rehash": nonNil(r.Rehash)})
+		a.put(importSummary{DryRun: dry, Files: r.Files, Empty: r.Empty, Symlinks: r.Symlinks, Objects: r.Objects,
+			Copies: r.Copies, Disks: len(r.Disks), Sources: len(r.Sources), Translated: nonNil(r.Translated),
+			Untranslated: nonNil(r.Untranslated), Notices: nonNil(r.Notices), Rehash: nonNil(r.Rehash)})
 		return
 	}
 	verb := "imported"

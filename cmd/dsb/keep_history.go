@@ -76,6 +76,9 @@ content is right, accept it: the old version then follows keep-history.`,
 			if n == 0 {
 				return fmt.Errorf("no pinned version at or below %s (see 'dsb status')", quotePath(vp))
 			}
+			if a.json {
+				a.put(acceptSummary{Path: vp, Accepted: n})
+			}
 			a.printf("accepted %d changed file version(s) at %s; the old versions are ordinary history now\n", n, quotePath(vp))
 			return nil
 		},

@@ -179,15 +179,13 @@ type historyPolicyRecord struct {
 }
 
 type actionRecord struct {
-	Action string   `json:"action"`
-	Reason string   `json:"reason"`
-	SHA256 string   `json:"sha256"`
-	Size   int64    `json:"size"`
-	Paths  []string `json:"paths"` // the first few files with this content
-	More   int64    `json:"more"`  // how many other files have it
-	From   int      `json:"from"`
-	To     int      `json:"to"`
-	Why    string   `json:"why"`
+	Action string `json:"action"`
+	Reason string `json:"reason"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	From   int    `json:"from"`
+	To     int    `json:"to"`
+	Why    string `json:"why"`
 }
 
 type reconcileRecord struct {
@@ -197,14 +195,13 @@ type reconcileRecord struct {
 	Adopted     int64  `json:"adopted"`
 	Quarantined int64  `json:"quarantined"`
 	Junk        int    `json:"junk"`
-	TempRemoved int64  `json:"temp_removed"`
+	TempRemoved int    `json:"temp_removed"`
 }
 
 type missingRecord struct {
 	Disks []string `json:"disks"`
 	Files int64    `json:"files"`
 	Bytes int64    `json:"bytes"`
-	Paths []string `json:"paths"` // the first few of those files
 }
 
 type planDiskRecord struct {

@@ -130,13 +130,11 @@ type diskReidentifySummary struct {
 	RecognisedBy string `json:"recognised_by"`
 }
 
-type configImportSummary struct {
+// configSummary closes config import and config edit.
+type configSummary struct {
+	cmd     string
 	DryRun  bool `json:"dry_run"`
 	Changes int  `json:"changes"`
-}
-
-type configEditSummary struct {
-	Changes int `json:"changes"`
 }
 
 type acceptSummary struct {
@@ -172,8 +170,7 @@ func (sourceMapSummary) command() string      { return "source map" }
 func (sourceUnmapSummary) command() string    { return "source unmap" }
 func (diskRemoveSummary) command() string     { return "disk remove" }
 func (diskReidentifySummary) command() string { return "disk reidentify" }
-func (configImportSummary) command() string   { return "config import" }
-func (configEditSummary) command() string     { return "config edit" }
+func (s configSummary) command() string       { return s.cmd }
 func (acceptSummary) command() string         { return "accept" }
 func (adoptSummary) command() string          { return "catalog adopt" }
 func (s outputSummary) command() string       { return s.cmd }
@@ -190,8 +187,7 @@ func (sourceMapSummary) recordType() string      { return "summary" }
 func (sourceUnmapSummary) recordType() string    { return "summary" }
 func (diskRemoveSummary) recordType() string     { return "summary" }
 func (diskReidentifySummary) recordType() string { return "summary" }
-func (configImportSummary) recordType() string   { return "summary" }
-func (configEditSummary) recordType() string     { return "summary" }
+func (configSummary) recordType() string         { return "summary" }
 func (acceptSummary) recordType() string         { return "summary" }
 func (adoptSummary) recordType() string          { return "summary" }
 func (outputSummary) recordType() string         { return "summary" }
