@@ -166,3 +166,41 @@ func noIdentity(real string) string {
 	}
 	return "is on " + name + ", which gives no birth time (no stable file identity)"
 }
+
+// Unmapped is what unmapping a source lets go: its files (those not under
+// another source nested below it) leave the catalog at the next update, and
+// WithCopies of them have copies on disks, which become orphans.
+type Unmapped struct {
+	Files, WithCopies int64
+}
+
+// UnmapSource removes the mapping at vp and says what it lets go.
+func UnmapSource(ctx context.Context, cat *catalog.Catalog, vp string) (Unmapped, error) {
+	var u Unmapped
+	srcs, err := cat.Sources(ctx)
+	if err != nil {
+		return u, err
+	}
+	var nested []string
+	for _, s := range srcs {
+		if s.VPath != vp && vpath.Under(s.VPath, vp) {
+			nested = append(nested, s.VPath)
+		}
+	}
+	err = cat.ListFiles(ctx, vpath.Selector{Root: vp}, func(e catalog.Entry) error {
+		for _, n := range nested {
+			if vpath.Under(e.Path, n) {
+				return nil
+			}
+		}
+		u.Files++
+		if len(e.Disks) > 0 {
+			u.WithCopies++
+		}
+		return nil
+	})
+	if err != nil {
+		return u, err
+	}
+	return u, cat.UnmapSource(ctx, vp)
+}

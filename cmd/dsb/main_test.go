@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,6 +18,10 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI specification in testdata/script/*.txtar against
 // the real binary (this test binary, re-executed as "dsb").
 func TestScripts(t *testing.T) {
+	readme, err := filepath.Abs("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		Cmds:                scriptCmds(),
@@ -35,6 +40,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("DSB_PATH", env.WorkDir+"/home/dsb.sqlite")
 			env.Setenv("DSB_PROGRESS_INTERVAL", "1h")
 			env.Setenv("TZ", "UTC")
+			env.Setenv("README", readme)
 			env.Defer(func() { releaseLocks(env.WorkDir) })
 			return nil
 		},

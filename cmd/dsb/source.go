@@ -141,16 +141,18 @@ func newSourceUnmapCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer cat.Close()
-			if err := cat.UnmapSource(cmd.Context(), vp); err != nil {
-				if errors.Is(err, catalog.ErrNotFound) {
-					return fmt.Errorf("no source is mapped at %s (see 'dsb source list')", quotePath(vp))
-				}
+			u, err := scan.UnmapSource(cmd.Context(), cat, vp)
+			if err != nil {
 				return err
 			}
-			if a.json {
-				a.put(sourceUnmapSummary{VPath: vp})
+			if u.WithCopies > 0 {
+				a.warnf("%d of its %d files have copies on disks: after the next update those copies are orphans, and backups delete them (if its drive is only unplugged, 'dsb source map' it back, or lock it instead: 'dsb source set %s --lock')",
+					u.WithCopies, u.Files, quotePath(vp))
 			}
-			a.printf("unmapped %s; its files leave the catalog at the next 'dsb update'\n", quotePath(vp))
+			if a.json {
+				a.put(sourceUnmapSummary{VPath: vp, Files: u.Files})
+			}
+			a.printf("unmapped %s; its %d files leave the catalog at the next 'dsb update'\n", quotePath(vp), u.Files)
 			return nil
 		},
 	}
