@@ -82,7 +82,6 @@ func (a *app) warnf(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "dsb: "+format+"\n", args...)
 }
 
-
 // isTerminal reports whether w is an interactive terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -38,7 +38,6 @@ func quotePath(p string) string {
 	return strconv.Quote(p)
 }
 
-
 func timeStr(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
 }
