@@ -34,3 +34,16 @@ func (e *LockedError) Error() string {
 	}
 	return fmt.Sprintf("catalog %s is in use by pid %d on host %s", e.Path, e.PID, e.Host)
 }
+
+// NotInCatalogError says a path or pattern names no file or directory of
+// the catalog.
+type NotInCatalogError struct{ Path string }
+
+func (e *NotInCatalogError) Error() string { return fmt.Sprintf("%q is not in the catalog", e.Path) }
+func (e *NotInCatalogError) Unwrap() error { return ErrNotFound }
+
+// NoSourceError says no source is mapped at a virtual path.
+type NoSourceError struct{ VPath string }
+
+func (e *NoSourceError) Error() string { return fmt.Sprintf("no source is mapped at %q", e.VPath) }
+func (e *NoSourceError) Unwrap() error { return ErrNotFound }

@@ -22,7 +22,9 @@ const listSQL = `SELECT f.id, f.name, f.type, f.size, f.mtime, f.mode, f.ino, f.
 	(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=f.object AND d.lost=0)
 	FROM files f LEFT JOIN objects o ON o.id=f.object WHERE f.dir=? ORDER BY f.name`
 
-// ListFiles calls fn for every file selected by sel, in path order.
+// ListFiles calls fn for every file selected by sel, in path order. A
+// plain path that names no file or directory is a *NotInCatalogError (a
+// glob that matches nothing is not an error).
 func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Entry) error) error {
 	t, err := c.LoadDirs(ctx)
 	if err != nil {
@@ -34,10 +36,11 @@ func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Ent
 		// The pattern may name a single file.
 		dir, _ := vpath.Split(root)
 		if id, ok = t.Lookup(dir); !ok {
-			return nil
+			return notInCatalog(sel)
 		}
 		dirSel = false
 	}
+	found := dirSel
 	dirs := []int64{id}
 	if dirSel {
 		dirs = t.Subtree(id)
@@ -54,11 +57,15 @@ func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Ent
 		}
 		for _, e := range entries {
 			if (dirSel || e.Path == root) && sel.Matches(e.Path) {
+				found = true
 				if err := fn(e); err != nil {
 					return err
 				}
 			}
 		}
+	}
+	if !found {
+		return notInCatalog(sel)
 	}
 	return nil
 }
@@ -192,4 +199,13 @@ func (c *Catalog) EachVersionAt(ctx context.Context, at int64, fn func(Entry) er
 		}
 	}
 	return nil
+}
+
+// notInCatalog is the error for a selector that found nothing: a plain
+// path names something that is not there; a glob merely matched nothing.
+func notInCatalog(sel vpath.Selector) error {
+	if sel.Glob() {
+		return nil
+	}
+	return &NotInCatalogError{Path: sel.Root}
 }

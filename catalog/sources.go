@@ -55,7 +55,7 @@ func (c *Catalog) UnmapSource(ctx context.Context, vp string) error {
 		return fmt.Errorf("unmap source: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("source %s: %w", vp, ErrNotFound)
+		return &NoSourceError{VPath: vp}
 	}
 	return nil
 }

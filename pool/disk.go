@@ -60,7 +60,7 @@ func Resolve(ctx context.Context, cat *catalog.Catalog, arg string) (catalog.Dis
 		}
 		return cat.DiskByName(ctx, id.UUID)
 	}
-	return d, fmt.Errorf("%w %q (see 'dsb disk list')", ErrUnknownDisk, arg)
+	return d, fmt.Errorf("%w %q", ErrUnknownDisk, arg)
 }
 
 // Attached returns the data path where d is attached now, checked to carry

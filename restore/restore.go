@@ -143,14 +143,24 @@ func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, a
 		}
 		return nil
 	}
+	var notFound error // a path gone now may come back from history
 	for _, s := range sels {
-		if err := cat.ListFiles(ctx, s, add); err != nil {
+		err := cat.ListFiles(ctx, s, add)
+		var nf *catalog.NotInCatalogError
+		if errors.As(err, &nf) && at != 0 {
+			notFound = err
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	if at != 0 {
 		if err := cat.EachVersionAt(ctx, at, add); err != nil {
 			return nil, err
+		}
+		if notFound != nil && len(out) == 0 {
+			return nil, notFound
 		}
 	}
 	for _, e := range out {

@@ -182,10 +182,15 @@ func UnmapSource(ctx context.Context, cat *catalog.Catalog, vp string) (Unmapped
 		return u, err
 	}
 	var nested []string
+	mapped := false
 	for _, s := range srcs {
+		mapped = mapped || s.VPath == vp
 		if s.VPath != vp && vpath.Under(s.VPath, vp) {
 			nested = append(nested, s.VPath)
 		}
+	}
+	if !mapped {
+		return u, &catalog.NoSourceError{VPath: vp}
 	}
 	err = cat.ListFiles(ctx, vpath.Selector{Root: vp}, func(e catalog.Entry) error {
 		for _, n := range nested {
@@ -199,7 +204,8 @@ func UnmapSource(ctx context.Context, cat *catalog.Catalog, vp string) (Unmapped
 		}
 		return nil
 	})
-	if err != nil {
+	var nf *catalog.NotInCatalogError
+	if err != nil && !errors.As(err, &nf) { // never scanned: nothing to let go
 		return u, err
 	}
 	return u, cat.UnmapSource(ctx, vp)

@@ -60,3 +60,6 @@ func (s Selector) Matches(p string) bool {
 
 // IsGlob reports whether the pattern had glob characters.
 func (s Selector) IsGlob() bool { return s.glob != "" }
+
+// Glob reports whether the selector is a glob (not a plain path).
+func (s Selector) Glob() bool { return s.glob != "" }

@@ -118,7 +118,7 @@ func (a *app) planSummary(d catalog.Disk, p *backup.Prepared) {
 		if b.Objects == 0 && f.Objects == 0 {
 			continue
 		}
-		a.printf("  %d copies: %8d objects %10s → %8d objects %10s\n", k, b.Objects, bytesStr(b.Bytes), f.Objects, bytesStr(f.Bytes))
+		a.printf("  %-9s %8d objects %10s → %8d objects %10s\n", copiesStr(k)+":", b.Objects, bytesStr(b.Bytes), f.Objects, bytesStr(f.Bytes))
 	}
 	if waiting > 0 {
 		a.printf("%s will be full: %d objects (%s) wait for a disk with room\n", d.Name, waiting, bytesStr(waitingBytes))

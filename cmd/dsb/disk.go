@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -98,10 +97,6 @@ func newDiskListCmd(a *app) *cobra.Command {
 
 func (a *app) diskList(cmd *cobra.Command) error {
 	cat, err := a.openCatalog(cmd.Context(), false)
-	if errors.Is(err, catalog.ErrNoCatalog) {
-		a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
-		return nil
-	}
 	if err != nil {
 		return err
 	}

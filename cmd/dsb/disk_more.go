@@ -78,7 +78,7 @@ func newDiskLostCmd(a *app) *cobra.Command {
 				if a.json {
 					a.put(diskJSON(d, ""))
 				}
-				a.printf("disk %s marked lost: its %d copies no longer count; the next backups re-replicate them\n", d.Name, d.Objects)
+				a.printf("disk %s marked lost: its %s no longer count; the next backups re-replicate them\n", d.Name, pluralStr(d.Objects, "copy", "copies"))
 				return nil
 			})
 		},
@@ -96,8 +96,8 @@ func newDiskRemoveCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
 				if d.Objects > 0 && !d.Lost {
-					return fmt.Errorf("disk %s still holds %d copies (%s): mark it lost first ('dsb disk lost %s --yes') or empty it with --size 0 and a backup",
-						d.Name, d.Objects, bytesStr(d.Used), d.Name)
+					return fmt.Errorf("disk %s still holds %s (%s): only an empty or lost disk is removed; if it is gone, mark it lost first ('dsb disk lost %s --yes': its copies stop counting and backups of the other disks replace them)",
+						d.Name, pluralStr(d.Objects, "copy", "copies"), bytesStr(d.Used), d.Name)
 				}
 				if err := cat.RemoveDisk(cmd.Context(), d.ID); err != nil {
 					return err

@@ -36,55 +36,21 @@ type partialError struct{ msg string }
 
 func (e partialError) Error() string { return e.msg }
 
-// exit prints err with a hint and maps it to an exit code: the one place
-// that does so.
+// exit prints err with its hint and maps it to an exit code: the one
+// place that does so.
 func (a *app) exit(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	var ue usageError
-	var pe partialError
-	var le *catalog.LockedError
-	var se *distbackup.SchemaError
 	msg, code, hint := err.Error(), exitError, ""
-	switch {
-	case errors.As(err, &pe):
-		code = exitPartial
-	case errors.As(err, &ue) || strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
-		strings.HasPrefix(msg, "unknown shorthand flag"):
-		code, hint = exitUsage, "see 'dsb --help'"
-	case errors.Is(err, context.Canceled):
-		msg, code, hint = "interrupted", exitStopped, "everything done so far is saved; run the command again to continue"
-	case errors.As(err, &le):
-		hint = "wait for it to finish, or stop it; readers such as 'dsb ls' still work"
-	case errors.Is(err, catalog.ErrTooNew):
-		hint = "install a newer dsb"
-	case errors.Is(err, catalog.ErrNoCatalog):
-		hint = "start with 'dsb source map VPATH DIR', or pass --db"
-	case errors.Is(err, catalog.ErrSnapshot):
-		hint = "restore, ls and status work on it; to make the newest disk snapshot your catalog: dsb catalog adopt DISKPATH"
-	case errors.Is(err, distbackup.ErrIsCatalog):
-		hint = "import it with 'dsb import distbackup PATH' into a new dsb catalog; 'dsb --db PATH restore --to DIR' restores from a distbackup disk as it is"
-	case errors.Is(err, distbackup.ErrIsDisk):
-		hint = "convert it in place with 'dsb disk convert PATH' (after 'dsb import distbackup'); nothing is copied"
-	case errors.Is(err, dbimport.ErrNotEmpty):
-		hint = "import into a new catalog: pass --db NEWFILE, or move the existing catalog aside"
-	case errors.As(err, &se) && se.Version < distbackup.SchemaVersion:
-		hint = "open it once with distbackup 1.0.20, which upgrades its catalog, then import again"
-	case errors.As(err, &se):
-		hint = "this dsb reads only what distbackup 1.0.20 writes; please report the version you have"
-	case errors.Is(err, pool.ErrNotAttached):
-		hint = "attach it, or give its data path; a disk imported from distbackup needs 'dsb disk convert PATH' first"
-	case errors.Is(err, convert.ErrUnknownDisk):
-		hint = "import its catalog first: 'dsb import distbackup CATALOG' brings the disk's name, UUID and budget"
-	case errors.Is(err, convert.ErrOtherDisk):
-		hint = "if an older dsb made it an empty disk with 'disk add', run 'dsb disk remove NAME' and delete its dsb-disk.json, then convert"
-	case errors.Is(err, convert.ErrBothStores):
-		hint = "move objects/ aside (if it holds dsb objects, they belong to another disk), then convert again"
-	case errors.Is(err, distbackup.ErrNotDistbackup):
-		hint = "give distbackup.sqlite or the directory holding it (~/.config/distbackup, or a distbackup disk)"
-	case errors.Is(err, catalog.ErrReadOnly):
-		hint = "this catalog is opened read-only"
+	for _, r := range errorRules {
+		if r.match(err) {
+			code, hint = r.code, r.hint
+			if r.msg != "" {
+				msg = r.msg
+			}
+			break
+		}
 	}
 	if a.json {
 		a.put(errorRecord{Error: msg, Hint: hint, Exit: code})
@@ -94,6 +60,71 @@ func (a *app) exit(err error) int {
 	}
 	fmt.Fprintf(a.stderr, "dsb: %s\n", msg)
 	return code
+}
+
+// errorRule gives the errors it matches an exit code and a hint (what to
+// do next). The first rule that matches wins.
+type errorRule struct {
+	match func(error) bool
+	code  int
+	hint  string
+	msg   string // replaces the error's text when set
+}
+
+func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+
+func as[T error]() func(error) bool {
+	return func(err error) bool {
+		var t T
+		return errors.As(err, &t)
+	}
+}
+
+// cobraUsage recognises cobra's own command-line errors, which have no type.
+func cobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag")
+}
+
+func oldDistbackup(err error) bool {
+	var se *distbackup.SchemaError
+	return errors.As(err, &se) && se.Version < distbackup.SchemaVersion
+}
+
+var errorRules = []errorRule{
+	{match: as[partialError](), code: exitPartial},
+	{match: as[usageError](), code: exitUsage, hint: "see 'dsb --help'"},
+	{match: cobraUsage, code: exitUsage, hint: "see 'dsb --help'"},
+	{match: is(context.Canceled), code: exitStopped, msg: "interrupted",
+		hint: "everything done so far is saved; run the command again to continue"},
+	{match: as[*catalog.LockedError](), code: exitError, hint: "wait for it to finish, or stop it; readers such as 'dsb ls' still work"},
+	{match: is(catalog.ErrTooNew), code: exitError, hint: "install a newer dsb"},
+	{match: is(catalog.ErrNoCatalog), code: exitError, hint: "start with 'dsb source map VPATH DIR', or pass --db"},
+	{match: is(catalog.ErrSnapshot), code: exitError,
+		hint: "restore, ls and status work on it; to make the newest disk snapshot your catalog: dsb catalog adopt DISKPATH"},
+	{match: is(distbackup.ErrIsCatalog), code: exitError,
+		hint: "import it with 'dsb import distbackup PATH' into a new dsb catalog; 'dsb --db PATH restore --to DIR' restores from a distbackup disk as it is"},
+	{match: is(distbackup.ErrIsDisk), code: exitError,
+		hint: "convert it in place with 'dsb disk convert PATH' (after 'dsb import distbackup'); nothing is copied"},
+	{match: is(dbimport.ErrNotEmpty), code: exitError, hint: "import into a new catalog: pass --db NEWFILE, or move the existing catalog aside"},
+	{match: oldDistbackup, code: exitError, hint: "open it once with distbackup 1.0.20, which upgrades its catalog, then import again"},
+	{match: as[*distbackup.SchemaError](), code: exitError,
+		hint: "this dsb reads only what distbackup 1.0.20 writes; please report the version you have"},
+	{match: is(pool.ErrNotAttached), code: exitError,
+		hint: "attach it, or give its data path; a disk imported from distbackup needs 'dsb disk convert PATH' first"},
+	{match: is(pool.ErrUnknownDisk), code: exitError, hint: "see 'dsb disk list'"},
+	{match: is(convert.ErrUnknownDisk), code: exitError,
+		hint: "import its catalog first: 'dsb import distbackup CATALOG' brings the disk's name, UUID and budget"},
+	{match: is(convert.ErrOtherDisk), code: exitError,
+		hint: "if an older dsb made it an empty disk with 'disk add', run 'dsb disk remove NAME' and delete its dsb-disk.json, then convert"},
+	{match: is(convert.ErrBothStores), code: exitError,
+		hint: "move objects/ aside (if it holds dsb objects, they belong to another disk), then convert again"},
+	{match: is(distbackup.ErrNotDistbackup), code: exitError,
+		hint: "give distbackup.sqlite or the directory holding it (~/.config/distbackup, or a distbackup disk)"},
+	{match: is(catalog.ErrReadOnly), code: exitError, hint: "this catalog is opened read-only"},
+	{match: as[*catalog.NotInCatalogError](), code: exitError, hint: "see 'dsb ls' or 'dsb tree'"},
+	{match: as[*catalog.NoSourceError](), code: exitError, hint: "see 'dsb source list'"},
 }
 
 // argsRange is a cobra.PositionalArgs whose failures are usage errors.

@@ -34,10 +34,16 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 				return err
 			}
 			defer cat.Close()
-			return cat.ListFiles(cmd.Context(), sel, func(e catalog.Entry) error {
+			n := 0
+			err = cat.ListFiles(cmd.Context(), sel, func(e catalog.Entry) error {
+				n++
 				a.lsEntry(e)
 				return nil
 			})
+			if err == nil && n == 0 && sel.Glob() {
+				return &catalog.NotInCatalogError{Path: pattern} // nothing matches
+			}
+			return err
 		},
 	}
 }

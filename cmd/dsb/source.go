@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"dsb/catalog"
 	"dsb/scan"
 	"dsb/vpath"
 )
@@ -40,10 +39,6 @@ func newSourceListCmd(a *app) *cobra.Command {
 
 func (a *app) sourceList(cmd *cobra.Command) error {
 	cat, err := a.openCatalog(cmd.Context(), false)
-	if errors.Is(err, catalog.ErrNoCatalog) {
-		a.printf("no sources yet: map one with 'dsb source map VPATH DIR'\n")
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 	a.printf("live objects by copy count:\n")
 	for _, l := range levels {
 		if l.Objects > 0 {
-			a.printf("  %d copies: %9d objects %10s\n", l.Copies, l.Objects, bytesStr(l.Bytes))
+			a.printf("  %-9s %9d objects %10s\n", copiesStr(l.Copies)+":", l.Objects, bytesStr(l.Bytes))
 		}
 	}
 	a.printf("  total:    %9d objects %10s\n", total, bytesStr(totalBytes))
@@ -143,6 +143,6 @@ func (a *app) historyStatus(f *pool.Facts, pinned []catalog.HistoryEntry, policy
 		if o, ok := f.Find(h.Object); ok {
 			n = f.Copies(o, 0)
 		}
-		a.printf("  %s  %s  %s  until %s, %d copies\n", quotePath(h.Path), h.Hash.Short(), bytesStr(h.Size), dateStr(h.Until), n)
+		a.printf("  %s  %s  %s  until %s, %s\n", quotePath(h.Path), h.Hash.Short(), bytesStr(h.Size), dateStr(h.Until), copiesStr(n))
 	}
 }

@@ -53,18 +53,13 @@ func (a *app) tree(rows []report.DirStat) {
 	if !a.json {
 		head := fmt.Sprintf("%10s %9s %10s", "SIZE", "FILES", "-")
 		for k := 0; k < levels; k++ {
-			head += fmt.Sprintf(" %10s", fmt.Sprintf("%d copies", k))
+			head += fmt.Sprintf(" %10s", copiesStr(k))
 		}
 		a.printf("%s  PATH\n", head)
 	}
 	for _, r := range rows {
 		if a.json {
-			by := []byCopiesJSON{}
-			for k, c := range r.ByCopies {
-				by = append(by, byCopiesJSON{Copies: k, Files: c.Files, Bytes: c.Bytes})
-			}
-			a.put(dirRecord{Path: r.Path, PathB64: b64(r.Path), Depth: r.Depth, Files: r.Files, Bytes: r.Bytes, ByCopies: by,
-				NoContent: filesBytes{Files: r.NoContent.Files, Bytes: r.NoContent.Bytes}})
+			a.put(dirStatRecord(r))
 			continue
 		}
 		line := fmt.Sprintf("%10s %9d %10s", bytesStr(r.Bytes), r.Files, bytesStr(r.NoContent.Bytes))
@@ -123,4 +118,13 @@ func rootArg(args []string) (string, error) {
 		return "", usageError{err}
 	}
 	return root, nil
+}
+
+func dirStatRecord(r report.DirStat) dirRecord {
+	by := []byCopiesJSON{}
+	for k, c := range r.ByCopies {
+		by = append(by, byCopiesJSON{Copies: k, Files: c.Files, Bytes: c.Bytes})
+	}
+	return dirRecord{Path: r.Path, PathB64: b64(r.Path), Depth: r.Depth, Files: r.Files, Bytes: r.Bytes, ByCopies: by,
+		NoContent: filesBytes{Files: r.NoContent.Files, Bytes: r.NoContent.Bytes}}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,14 +11,15 @@ import (
 	"dsb/catalog"
 	"dsb/planner"
 	"dsb/pool"
+	"dsb/report"
 	"dsb/vpath"
 )
 
 func newWhyCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:     "why PATH",
-		Short:   "Explain one file: its object, copy target, the disks holding it, and what backup would do next",
-		Example: "  dsb why /photos/2019/IMG_0001.JPG",
+		Short:   "Explain one file (its object, copy target, the disks holding it, what backup would do next) or one directory",
+		Example: "  dsb why /photos/2019/IMG_0001.JPG\n  dsb why /photos/2019   # totals by copy count",
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vp, err := vpath.Clean(args[0])
@@ -33,14 +35,20 @@ func newWhyCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if _, ok := tree.Lookup(vp); ok {
+				return a.whyDir(cmd, cat, vp)
+			}
 			dirPath, name := vpath.Split(vp)
 			dir, ok := tree.Lookup(dirPath)
 			if !ok {
-				return fmt.Errorf("%s is not in the catalog (see 'dsb ls')", quotePath(vp))
+				return &catalog.NotInCatalogError{Path: vp}
 			}
 			f, err := cat.FileAt(cmd.Context(), dir, name)
+			if errors.Is(err, catalog.ErrNotFound) {
+				return &catalog.NotInCatalogError{Path: vp}
+			}
 			if err != nil {
-				return fmt.Errorf("%s is not in the catalog (see 'dsb ls')", quotePath(vp))
+				return err
 			}
 			return a.why(cmd, cat, vp, f)
 		},
@@ -75,7 +83,7 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 	}
 	target := "as many copies as the disks have room for"
 	if o.Target > 0 {
-		target = fmt.Sprintf("%d copies", o.Target)
+		target = copiesStr(o.Target)
 	}
 	sum := f.Hash.String()
 	out.SHA256, out.Target, out.Priority, out.Copies = &sum, o.Target, o.Priority, facts.Copies(o, 0)
@@ -110,4 +118,40 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		a.put(out)
 	}
 	return nil
+}
+
+// whyDir explains a directory: its files by copy count, everything below
+// it included.
+func (a *app) whyDir(cmd *cobra.Command, cat *catalog.Catalog, vp string) error {
+	rows, err := report.Tree(cmd.Context(), cat, vp, report.TreeOptions{Depth: 1, Copies: report.AnyCopies})
+	if err != nil {
+		return err
+	}
+	r := rows[0]
+	if a.json {
+		a.put(dirStatRecord(r))
+		return nil
+	}
+	a.printf("%s is a directory: %s, %s (everything below it)\n", quotePath(vp), pluralStr(r.Files, "file", "files"), bytesStr(r.Bytes))
+	for k, c := range r.ByCopies {
+		if c.Files > 0 {
+			a.printf("  %-10s %8d files %10s\n", copiesStr(k)+":", c.Files, bytesStr(c.Bytes))
+		}
+	}
+	if r.NoContent.Files > 0 {
+		a.printf("  %-10s %8d files %10s (empty files and symlinks: kept in the catalog, nothing to copy)\n", "no content:", r.NoContent.Files, bytesStr(r.NoContent.Bytes))
+	}
+	a.printf("per subdirectory: 'dsb tree %s'; one file: 'dsb why FILE'\n", quotePath(vp))
+	return nil
+}
+
+// copiesStr is "1 copy", "2 copies".
+func copiesStr(n int) string { return pluralStr(int64(n), "copy", "copies") }
+
+// pluralStr is "1 copy", "0 copies".
+func pluralStr(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
