@@ -63,3 +63,37 @@ func (s Selector) IsGlob() bool { return s.glob != "" }
 
 // Glob reports whether the selector is a glob (not a plain path).
 func (s Selector) Glob() bool { return s.glob != "" }
+
+// globMeta are the characters a selector pattern gives a meaning.
+const globMeta = "*?[]{}\\"
+
+// Escape quotes p for Select: the pattern then selects exactly the path p
+// even when its names hold glob characters ("[2020] Trip").
+func Escape(p string) string {
+	if !strings.ContainsAny(p, globMeta) {
+		return p
+	}
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(globMeta, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Unescape undoes Escape (and any backslash escape in a pattern).
+func Unescape(p string) string {
+	if !strings.Contains(p, "\\") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' && i+1 < len(p) {
+			i++
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}

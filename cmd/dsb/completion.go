@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/objects"
+	"dsb/vpath"
 )
 
 // completeDisks completes disk names from the catalog (quietly nothing on
@@ -40,11 +41,35 @@ func (a *app) completeVPaths(cmd *cobra.Command, args []string, toComplete strin
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	defer cat.Close()
-	out, err := cat.CompletePath(cmd.Context(), toComplete, 200)
+	paths, err := cat.CompletePath(cmd.Context(), toComplete, 200)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	// cobra's protocol is one candidate a line, a tab starting its
+	// description: a name with a newline or tab cannot be offered.
+	var out []string
+	dirs := false
+	for _, p := range paths {
+		if !strings.ContainsAny(p, "\n\t") {
+			out = append(out, p)
+			dirs = dirs || strings.HasSuffix(p, "/")
+		}
+	}
+	if dirs { // a directory is completed further: no space after it
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completePatterns completes the PATTERN arguments of ls and restore: a
+// name with a glob character ("[2020] Trip", "back\\slash") is offered
+// escaped, so that the completed pattern selects exactly that name.
+func (a *app) completePatterns(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	out, dir := a.completeVPaths(cmd, args, vpath.Unescape(toComplete))
+	for i, p := range out {
+		out[i] = vpath.Escape(p)
+	}
+	return out, dir
 }
 
 // firstArg completes only the first positional argument.
@@ -65,17 +90,33 @@ func (a *app) addCompletions(root *cobra.Command) {
 			c.ValidArgsFunction = disk
 		}
 	}
-	for _, path := range []string{"ls", "why", "source set", "source unmap"} {
+	for _, path := range []string{"why", "source set", "source unmap"} {
 		if c, _, err := root.Find(strings.Fields(path)); err == nil {
 			c.ValidArgsFunction = firstArg(a.completeVPaths)
 		}
 	}
+	if c, _, err := root.Find([]string{"ls"}); err == nil {
+		c.ValidArgsFunction = firstArg(a.completePatterns)
+	}
 	if c, _, err := root.Find([]string{"restore"}); err == nil {
-		c.ValidArgsFunction = a.completeVPaths
+		c.ValidArgsFunction = a.completePatterns
 		_ = c.RegisterFlagCompletionFunc("disk", a.completeDisks)
 	}
 	if c, _, err := root.Find([]string{"status"}); err == nil {
 		_ = c.RegisterFlagCompletionFunc("lose", a.completeDisks)
+	}
+	for _, name := range []string{"tree", "ncdu", "ls"} {
+		if c, _, err := root.Find([]string{name}); err == nil {
+			if c.ValidArgsFunction == nil {
+				c.ValidArgsFunction = firstArg(a.completeVPaths)
+			}
+			if c.Flags().Lookup("disk") != nil {
+				_ = c.RegisterFlagCompletionFunc("disk", a.completeDisks)
+			}
+			if c.Flags().Lookup("lose") != nil {
+				_ = c.RegisterFlagCompletionFunc("lose", a.completeDisks)
+			}
+		}
 	}
 }
 
@@ -139,9 +180,9 @@ func completionScript(root *cobra.Command, shell string) ([]byte, error) {
 	var err error
 	switch shell {
 	case "bash":
-		err = root.GenBashCompletionV2(&b, true)
+		b.WriteString(bashCompletion)
 	case "zsh":
-		err = root.GenZshCompletion(&b)
+		b.WriteString(zshCompletion)
 	case "fish":
 		err = root.GenFishCompletion(&b, true)
 	case "powershell":

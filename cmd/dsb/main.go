@@ -23,6 +23,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	a := newApp(stdin, stdout, stderr, os.Getenv)
+	if len(args) > 0 && args[0] == completeWordsCmd {
+		args = completeWordsArgs(args[1:])
+	}
 	a.args = args
 	defer a.log.close()
 	root := newRootCmd(a)
