@@ -23,9 +23,12 @@ type Catalog struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
-	lock     *writerLock
-	uuid     string
-	now      func() time.Time
+	// immutable: opened with SQLite's immutable=1, creating nothing beside
+	// the file (see readImmutable).
+	immutable bool
+	lock      *writerLock
+	uuid      string
+	now       func() time.Time
 }
 
 // Options says how to open a catalog.
@@ -77,6 +80,17 @@ func Open(ctx context.Context, path string, opt Options) (*Catalog, error) {
 			return nil, fmt.Errorf("create catalog directory: %w", err)
 		}
 	}
+	if !opt.ReadOnly && pathExists(path) {
+		if err := checkWritable(path); err != nil {
+			return nil, err
+		}
+		if isSnapshotFile(ctx, path) {
+			return nil, fmt.Errorf("%w: %s", ErrSnapshot, path)
+		}
+	}
+	// An immutable open would not read a WAL left with changes: then the
+	// plain read-only open is the only one that can be right.
+	c.immutable = opt.ReadOnly && readImmutable(path) && !walLeft(path)
 	if !opt.ReadOnly {
 		l, err := lockWriter(path)
 		if err != nil {
@@ -97,6 +111,9 @@ func (c *Catalog) openDB(ctx context.Context) error {
 	q.Add("_pragma", "busy_timeout(10000)")
 	if c.readOnly {
 		q.Add("mode", "ro")
+		if c.immutable {
+			q.Add("immutable", "1")
+		}
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
@@ -204,4 +221,9 @@ func (c *Catalog) FileSize() (int64, error) {
 		n += w.Size()
 	}
 	return n, nil
+}
+
+func pathExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -123,6 +123,8 @@ var errorRules = []errorRule{
 	{match: is(distbackup.ErrNotDistbackup), code: exitError,
 		hint: "give distbackup.sqlite or the directory holding it (~/.config/distbackup, or a distbackup disk)"},
 	{match: is(catalog.ErrReadOnly), code: exitError, hint: "this catalog is opened read-only"},
+	{match: as[*catalog.NotWritableError](), code: exitError,
+		hint: "readers (status, ls, why, tree, restore) still work on it; to change it, run as its owner or make it and its directory writable"},
 	{match: as[*catalog.NotInCatalogError](), code: exitError, hint: "see 'dsb ls' or 'dsb tree'"},
 	{match: as[*catalog.NoSourceError](), code: exitError, hint: "see 'dsb source list'"},
 }
