@@ -144,6 +144,9 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 			return catalog.Disk{}, &LostIdentityError{Path: abs, Disk: d, By: by}
 		}
 	}
+	if err := CheckOverlap(ctx, cat, abs); err != nil {
+		return catalog.Disk{}, err
+	}
 	id := disks.Identity{Format: disks.FormatVersion, UUID: uuid.NewString(), Name: name, Catalog: cat.UUID()}
 	if err := disks.Init(abs, id); err != nil {
 		var ad *disks.AlreadyDiskError

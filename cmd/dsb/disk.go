@@ -73,6 +73,9 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 			if err := backup.Describe(cmd.Context(), cat, d, d.LastPath, time.Now()); err != nil {
 				return err
 			}
+			if b := pool.Budget(d); d.Budget > b {
+				a.warnf("--size %s is more than disk %s's filesystem holds for dsb (%s): that is its budget until the filesystem grows", bytesStr(d.Budget), d.Name, bytesStr(b))
+			}
 			if a.json {
 				a.put(diskJSON(d, d.LastPath))
 				return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dsb/pool"
 	"dsb/scan"
 	"dsb/vpath"
 )
@@ -101,6 +102,9 @@ accepts that it was emptied on purpose.`,
 				return err
 			}
 			defer cat.Close()
+			if err := pool.CheckSourceOverlap(cmd.Context(), cat, vp, real); err != nil {
+				return err
+			}
 			prev, err := scan.MapSource(cmd.Context(), cat, vp, real, acceptEmpty)
 			if err != nil {
 				return err
