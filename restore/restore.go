@@ -46,7 +46,11 @@ type Missing struct {
 	Disks []string // the disks holding it (none: no copy anywhere)
 	Files int64
 	Bytes int64
+	Paths []string // the first few of those files, in restore order
 }
+
+// missingPaths is how many paths a Missing names.
+const missingPaths = 3
 
 // Result counts what a restore did.
 type Result struct {
@@ -395,6 +399,9 @@ func (r *restorer) addMissing(e *catalog.Entry) {
 	}
 	m.Files++
 	m.Bytes += e.Size
+	if len(m.Paths) < missingPaths {
+		m.Paths = append(m.Paths, e.Path)
+	}
 }
 
 func (r *restorer) report(e *catalog.Entry) {

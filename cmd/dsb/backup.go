@@ -74,14 +74,8 @@ func (a *app) plan(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, op
 		return err
 	}
 	if a.verbose || a.json {
-		for _, act := range p.Plan.Actions {
-			o := p.Object(act.Object)
-			if a.json {
-				a.put(actionRecord{Action: act.Kind.String(), Reason: act.Reason.String(), SHA256: o.ID.String(),
-					Size: o.Size, From: act.From, To: act.To, Why: planner.Explain(p.State, act)})
-				continue
-			}
-			a.printf("%-6s %9s  %s  %s\n", act.Kind, bytesStr(o.Size), o.ID.Short(), planner.Explain(p.State, act))
+		if err := a.planActions(ctx, cat, p); err != nil {
+			return err
 		}
 	}
 	a.planSummary(d, p)
@@ -291,4 +285,32 @@ func foreignNote(r backup.Room) string {
 		top = append(top, fmt.Sprintf("%s (%s)", quotePath(e.Name), bytesStr(e.Bytes)))
 	}
 	return fmt.Sprintf("other files in its data directory take %s: %s", bytesStr(r.Foreign), strings.Join(top, ", "))
+}
+
+// planActions prints every action of the plan, naming a file with the
+// object's content.
+func (a *app) planActions(ctx context.Context, cat *catalog.Catalog, p *backup.Prepared) error {
+	refs := make([]int64, len(p.Plan.Actions))
+	for i, act := range p.Plan.Actions {
+		refs[i] = p.Object(act.Object).Ref
+	}
+	names, err := cat.NamesOf(ctx, refs, 1)
+	if err != nil {
+		return err
+	}
+	for _, act := range p.Plan.Actions {
+		o := p.Object(act.Object)
+		n := names[o.Ref]
+		path, name := "", "(history: no current file)"
+		if len(n.Paths) > 0 {
+			path, name = n.Paths[0], namesStr(n.Paths, int64(len(n.Paths))+n.More)
+		}
+		if a.json {
+			a.put(actionRecord{Action: act.Kind.String(), Reason: act.Reason.String(), SHA256: o.ID.String(),
+				Size: o.Size, Path: path, More: n.More, From: act.From, To: act.To, Why: planner.Explain(p.State, act)})
+			continue
+		}
+		a.printf("%-6s %9s  %s  %s  %s\n", act.Kind, bytesStr(o.Size), o.ID.Short(), name, planner.Explain(p.State, act))
+	}
+	return nil
 }

@@ -183,6 +183,8 @@ type actionRecord struct {
 	Reason string `json:"reason"`
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
+	Path   string `json:"path"` // a file with this content ("" for history only)
+	More   int64  `json:"more"` // how many other files have it
 	From   int    `json:"from"`
 	To     int    `json:"to"`
 	Why    string `json:"why"`
@@ -202,6 +204,7 @@ type missingRecord struct {
 	Disks []string `json:"disks"`
 	Files int64    `json:"files"`
 	Bytes int64    `json:"bytes"`
+	Paths []string `json:"paths"` // the first few of those files
 }
 
 type planDiskRecord struct {
@@ -214,7 +217,8 @@ type problemRecord struct {
 	Disk   string `json:"disk"`
 	Kind   string `json:"kind"`
 	SHA256 string `json:"sha256"`
-	Path   string `json:"path"`
+	Path   string `json:"path"` // junk: the file's path on the disk
+	File   string `json:"file"` // a file with this content, and "+N more"
 	Error  string `json:"error"`
 }
 

@@ -123,7 +123,7 @@ func (a *app) restoreSummary(r restore.Result, to string) {
 		files += m.Files
 		bytes += m.Bytes
 		if a.json {
-			a.put(missingRecord{Disks: nonNil(m.Disks), Files: m.Files, Bytes: m.Bytes})
+			a.put(missingRecord{Disks: nonNil(m.Disks), Files: m.Files, Bytes: m.Bytes, Paths: nonNil(m.Paths)})
 		}
 	}
 	if a.json {
@@ -142,7 +142,7 @@ func (a *app) restoreSummary(r restore.Result, to string) {
 		if len(m.Disks) > 0 {
 			where = "on " + strings.Join(m.Disks, " or ")
 		}
-		a.printf("  %8d files %10s  %s\n", m.Files, bytesStr(m.Bytes), where)
+		a.printf("  %8d files %10s  %s: %s\n", m.Files, bytesStr(m.Bytes), where, namesStr(m.Paths, m.Files))
 	}
 }
 
@@ -217,4 +217,17 @@ func (a *app) restoreDistbackup(ctx context.Context, path string, opt restore.Op
 		opt.Sources = append(opt.Sources, restore.Source{Name: name, Store: d.Store})
 	}
 	return a.runRestore(ctx, cat, opt)
+}
+
+// namesStr names files by their first paths and how many more there are.
+func namesStr(paths []string, total int64) string {
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = quotePath(p)
+	}
+	s := strings.Join(q, ", ")
+	if more := total - int64(len(paths)); more > 0 {
+		s += fmt.Sprintf(" (+%d more)", more)
+	}
+	return s
 }

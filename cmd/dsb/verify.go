@@ -10,6 +10,7 @@ import (
 
 	"dsb/backup"
 	"dsb/catalog"
+	"dsb/objects"
 	"dsb/pool"
 	"dsb/verify"
 )
@@ -58,14 +59,17 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 	var problems int
 	opt.Problem = func(p verify.Problem) {
 		problems++
-		name := p.Path
-		if name == "" {
-			name = p.ID.RelPath()
+		name, files := quotePath(p.Path), "" // junk: a path on the disk
+		if p.Path == "" {
+			name = "object " + p.ID.Short()
+			if files = a.filesOf(cmd.Context(), cat, p.ID); files != "" {
+				name += " (" + files + ")"
+			}
 		}
-		a.warnf("disk %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
-		a.logf("verify %s: %s %s: %v", d.Name, p.Kind, quotePath(name), p.Err)
+		a.warnf("disk %s: %s %s: %v", d.Name, p.Kind, name, p.Err)
+		a.logf("verify %s: %s %s: %v", d.Name, p.Kind, name, p.Err)
 		if a.json {
-			a.put(problemRecord{Disk: d.Name, Kind: p.Kind, SHA256: p.ID.String(), Path: p.Path, Error: p.Err.Error()})
+			a.put(problemRecord{Disk: d.Name, Kind: p.Kind, SHA256: p.ID.String(), Path: p.Path, File: files, Error: p.Err.Error()})
 		}
 	}
 	res, err := verify.Run(cmd.Context(), cat, d, path, opt)
@@ -103,4 +107,19 @@ func ageStr(ns int64) string {
 		return "never"
 	}
 	return time.Since(time.Unix(0, ns)).Round(time.Minute).String() + " ago"
+}
+
+// filesOf names the current files with content id ("" when none, or on
+// any error: it only makes a message clearer).
+func (a *app) filesOf(ctx context.Context, cat *catalog.Catalog, id objects.ID) string {
+	refs, err := cat.ObjectRefs(ctx, []objects.ID{id})
+	if err != nil || refs[id].Object == 0 {
+		return ""
+	}
+	names, err := cat.NamesOf(ctx, []int64{refs[id].Object}, 1)
+	if err != nil {
+		return ""
+	}
+	n := names[refs[id].Object]
+	return namesStr(n.Paths, int64(len(n.Paths))+n.More)
 }
