@@ -15,6 +15,7 @@ import (
 type NcduOptions struct {
 	Version string    // dsb's version, for "progver"
 	Now     time.Time // for "timestamp"; zero leaves it out
+	Filter  *Filter   // the files written (nil: all; Lose recounts copies); every directory is written
 }
 
 // WriteNcdu writes the virtual tree under root in ncdu's JSON export format
@@ -36,9 +37,15 @@ func WriteNcdu(ctx context.Context, cat *catalog.Catalog, w io.Writer, root stri
 	for i, id := range nw.order {
 		nw.pos[id] = i
 	}
+	keep := func(*catalog.Entry) bool { return true }
+	if opt.Filter != nil {
+		if keep, err = opt.Filter.Matcher(ctx, cat); err != nil {
+			return err
+		}
+	}
 	nw.header(opt)
 	err = cat.ListFiles(ctx, vpath.Selector{Root: t.Path(rootID)}, func(e catalog.Entry) error {
-		if nw.enter(e.Dir) {
+		if keep(&e) && nw.enter(e.Dir) {
 			nw.file(e)
 		}
 		return nil

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"dsb/catalog"
-	"dsb/pool"
 	"dsb/vpath"
 )
 
@@ -23,6 +22,13 @@ type TreeOptions struct {
 	// Disk, when set, keeps only files with a copy on that disk (a name,
 	// UUID or data path).
 	Disk string
+	// MaxCopies and Lose: see Filter.
+	MaxCopies *int
+	Lose      []string
+}
+
+func (o TreeOptions) filter() Filter {
+	return Filter{Copies: o.Copies, MaxCopies: o.MaxCopies, Disk: o.Disk, Lose: o.Lose}
 }
 
 // AnyCopies is the TreeOptions.Copies value that keeps every file.
@@ -89,7 +95,7 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 	if err != nil {
 		return nil, err
 	}
-	keep, err := treeFilter(ctx, cat, opt)
+	keep, err := opt.filter().Matcher(ctx, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +105,7 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 		stats[id] = &DirStat{Path: t.Path(id)}
 	}
 	err = cat.ListFiles(ctx, vpath.Selector{Root: t.Path(rootID)}, func(e catalog.Entry) error {
-		if s := stats[e.Dir]; s != nil && keep(e) { // nil: a directory newer than t
+		if s := stats[e.Dir]; s != nil && keep(&e) { // nil: a directory newer than t
 			s.addFile(e)
 		}
 		return nil
@@ -111,7 +117,7 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 		d, _ := t.Dir(order[i])
 		stats[d.Parent].merge(stats[order[i]])
 	}
-	filtered := opt.Copies != AnyCopies || opt.Disk != ""
+	filtered := opt.filter().filtered()
 	var out []DirStat
 	var walk func(id int64, depth int)
 	walk = func(id int64, depth int) {
@@ -147,32 +153,6 @@ func lookupRoot(ctx context.Context, cat *catalog.Catalog, root string) (*catalo
 		return nil, 0, fmt.Errorf("directory %q: %w", p, catalog.ErrNotFound)
 	}
 	return t, id, nil
-}
-
-// treeFilter returns which files the options keep.
-func treeFilter(ctx context.Context, cat *catalog.Catalog, opt TreeOptions) (func(catalog.Entry) bool, error) {
-	if opt.Copies < AnyCopies {
-		return nil, fmt.Errorf("copies filter %d: want %d (any) or a count", opt.Copies, AnyCopies)
-	}
-	disk := ""
-	if opt.Disk != "" {
-		d, err := pool.Resolve(ctx, cat, opt.Disk)
-		if err != nil {
-			return nil, err
-		}
-		if d.Lost {
-			return nil, fmt.Errorf("disk %s is marked lost: its copies no longer count", d.Name)
-		}
-		disk = d.Name
-	}
-	return func(e catalog.Entry) bool {
-		if opt.Copies != AnyCopies {
-			if n, ok := copiesOf(e); !ok || n != opt.Copies {
-				return false
-			}
-		}
-		return disk == "" || slices.Contains(e.Disks, disk)
-	}, nil
 }
 
 // largestFirst orders sibling directories by bytes, then files, then name.

@@ -13,12 +13,13 @@ import (
 )
 
 func newLsCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var ff filterFlags
+	cmd := &cobra.Command{
 		Use:   "ls [PATTERN]",
 		Short: "List files of the catalog with the disks holding each",
 		Long: `List the files under PATTERN: a virtual path (a directory means its whole
 subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
-		Example: "  dsb ls /photos/2019\n  dsb ls '/photos/**/*.jpg' --json",
+		Example: "  dsb ls /photos/2019\n  dsb ls '/photos/**/*.jpg' --json\n  dsb ls --disk d1          # what is on d1\n  dsb ls --max-copies 1     # what is at risk\n  dsb ls --missing          # no copy anywhere\n  dsb ls --lose d1 --copies 0   # what losing d1 would lose",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pattern := ""
@@ -29,15 +30,25 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 			if err != nil {
 				return usageError{err}
 			}
+			f, err := ff.filter(cmd)
+			if err != nil {
+				return err
+			}
 			cat, err := a.openCatalog(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
 			defer cat.Close()
+			keep, err := f.Matcher(cmd.Context(), cat)
+			if err != nil {
+				return err
+			}
 			n := 0
 			err = cat.ListFiles(cmd.Context(), sel, func(e catalog.Entry) error {
 				n++
-				a.lsEntry(e)
+				if keep(&e) {
+					a.lsEntry(e)
+				}
 				return nil
 			})
 			if err == nil && n == 0 && sel.Glob() {
@@ -46,6 +57,8 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 			return err
 		},
 	}
+	ff.register(cmd)
+	return cmd
 }
 
 func (a *app) lsEntry(e catalog.Entry) {

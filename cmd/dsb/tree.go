@@ -13,19 +13,22 @@ import (
 
 func newTreeCmd(a *app) *cobra.Command {
 	opt := report.TreeOptions{Depth: 2}
+	var ff filterFlags
 	cmd := &cobra.Command{
 		Use:     "tree [VPATH]",
 		Short:   "Sizes, file counts and bytes per copy count for each directory, largest first",
-		Example: "  dsb tree\n  dsb tree /photos --depth 3\n  dsb tree --copies 0        # what has no copy yet\n  dsb tree --disk d1",
+		Example: "  dsb tree\n  dsb tree /photos --depth 3\n  dsb tree --missing         # what has no copy yet\n  dsb tree --disk d1\n  dsb tree --lose d1,d2      # the \"0 copies\" column: what losing them would lose",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := rootArg(args)
 			if err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("copies") {
-				opt.Copies = report.AnyCopies
+			f, err := ff.filter(cmd)
+			if err != nil {
+				return err
 			}
+			opt.Copies, opt.MaxCopies, opt.Disk, opt.Lose = f.Copies, f.MaxCopies, f.Disk, f.Lose
 			cat, err := a.openCatalog(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -35,13 +38,15 @@ func newTreeCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(opt.Lose) > 0 {
+				a.printf("as if disks %s were gone:\n", strings.Join(opt.Lose, ", "))
+			}
 			a.tree(rows)
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&opt.Depth, "depth", 2, "directory levels to show (0: all)")
-	cmd.Flags().IntVar(&opt.Copies, "copies", 0, "only files whose content has exactly N copies")
-	cmd.Flags().StringVar(&opt.Disk, "disk", "", "only files with a copy on this disk")
+	ff.register(cmd)
 	return cmd
 }
 
@@ -76,6 +81,7 @@ func (a *app) tree(rows []report.DirStat) {
 
 func newNcduCmd(a *app) *cobra.Command {
 	var out string
+	var ff filterFlags
 	cmd := &cobra.Command{
 		Use:     "ncdu [VPATH] [-o FILE]",
 		Short:   "Write an ncdu export of the virtual tree (annotated with copy counts): ncdu -f FILE",
@@ -91,7 +97,11 @@ func newNcduCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer cat.Close()
-			opt := report.NcduOptions{Version: "dsb", Now: time.Now()}
+			f, err := ff.filter(cmd)
+			if err != nil {
+				return err
+			}
+			opt := report.NcduOptions{Version: "dsb", Now: time.Now(), Filter: &f}
 			if out == "" || out == "-" {
 				return report.WriteNcdu(cmd.Context(), cat, a.stdout, root, opt)
 			}
@@ -105,6 +115,7 @@ func newNcduCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of stdout")
+	ff.register(cmd)
 	return cmd
 }
 
