@@ -47,3 +47,11 @@ type NoSourceError struct{ VPath string }
 
 func (e *NoSourceError) Error() string { return fmt.Sprintf("no source is mapped at %q", e.VPath) }
 func (e *NoSourceError) Unwrap() error { return ErrNotFound }
+
+// FileSettingError refuses a per-directory setting (copies, priority) on a
+// file: the planner takes them from each file's directory.
+type FileSettingError struct{ Path string }
+
+func (e *FileSettingError) Error() string {
+	return fmt.Sprintf("%q is a file: --copies and --priority are set on directories (each file takes its directory's)", e.Path)
+}

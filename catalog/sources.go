@@ -120,6 +120,11 @@ func (c *Catalog) ChangeSetting(ctx context.Context, ch SettingChange) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
+	if ch.Copies != nil || ch.Priority != nil {
+		if err := c.refuseOnFile(ctx, ch.Path); err != nil {
+			return err
+		}
+	}
 	all, err := c.Settings(ctx)
 	if err != nil {
 		return err
@@ -221,4 +226,25 @@ func pint(i *int) any {
 		return nil
 	}
 	return *i
+}
+
+// refuseOnFile fails with a *FileSettingError when vp is a file of the
+// catalog (not a directory).
+func (c *Catalog) refuseOnFile(ctx context.Context, vp string) error {
+	t, err := c.LoadDirs(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := t.Lookup(vp); ok {
+		return nil
+	}
+	dir, name := vpath.Split(vp)
+	id, ok := t.Lookup(dir)
+	if !ok {
+		return nil
+	}
+	if _, err := c.FileAt(ctx, id, name); err == nil {
+		return &FileSettingError{Path: vp}
+	}
+	return nil
 }

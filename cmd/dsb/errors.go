@@ -127,6 +127,8 @@ var errorRules = []errorRule{
 		hint: "readers (status, ls, why, tree, restore) still work on it; to change it, run as its owner or make it and its directory writable"},
 	{match: as[*catalog.NotInCatalogError](), code: exitError, hint: "see 'dsb ls' or 'dsb tree'"},
 	{match: as[*catalog.NoSourceError](), code: exitError, hint: "see 'dsb source list'"},
+	{match: as[*catalog.FileSettingError](), code: exitError,
+		hint: "set them on its directory, or move the file into a directory of its own"},
 	{match: as[*pool.OverlapError](), code: exitError,
 		hint: "keep disks' data directories and sources apart: 'dsb source list' and 'dsb disk list' show where they are"},
 }
