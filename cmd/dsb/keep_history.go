@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,21 +10,14 @@ import (
 	"dsb/vpath"
 )
 
-// parseKeep reads a keep-history duration: a Go duration (720h) or days
-// (30d); 0 means history is not kept.
+// parseKeep reads a keep-history duration (parseDuration: 720h, 30d, 2w);
+// 0 means history is not kept.
 func parseKeep(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.ParseFloat(d, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("--keep-history %q: want a duration such as 30d or 720h", s)
-		}
-		return time.Duration(n * float64(24*time.Hour)), nil
+	d, err := parseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("--keep-history %q: want a duration such as 30d, 2w or 720h", s)
 	}
-	v, err := time.ParseDuration(s)
-	if err != nil || v < 0 {
-		return 0, fmt.Errorf("--keep-history %q: want a duration such as 30d or 720h", s)
-	}
-	return v, nil
+	return d, nil
 }
 
 // keepStr shows a keep-history in days when it is whole days.

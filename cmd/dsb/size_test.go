@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestParseSize(t *testing.T) {
 	for _, tc := range []struct {
@@ -30,4 +33,23 @@ func FuzzParseSize(f *testing.F) {
 			t.Fatalf("parseSize(%q) = %d: negative", s, n)
 		}
 	})
+}
+
+func TestParseDuration(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"45m", 45 * time.Minute}, {"1h30m", 90 * time.Minute}, {"30d", 30 * 24 * time.Hour},
+		{"2w", 14 * 24 * time.Hour}, {"1.5d", 36 * time.Hour}, {"0", 0},
+	} {
+		if got, err := parseDuration(tc.in); err != nil || got != tc.want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "x", "-1d", "3y", "-5m"} {
+		if _, err := parseDuration(bad); err == nil {
+			t.Errorf("parseDuration(%q) succeeded", bad)
+		}
+	}
 }

@@ -46,7 +46,7 @@ continues with what was not verified.`,
 		},
 	}
 	cmd.Flags().StringVar(&maxBytes, "max-bytes", "", "stop after verifying this much (e.g. 100GB)")
-	cmd.Flags().DurationVar(&opt.MaxTime, "max-time", 0, "stop after this long (e.g. 30m)")
+	cmd.Flags().Var(durationFlag{&opt.MaxTime}, "max-time", "stop after this long (e.g. 30m, 8h, 2d)")
 	cmd.Flags().BoolVar(&opt.ReportOnly, "report-only", false, "report problems but change nothing")
 	return cmd
 }
