@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 )
 
 type backupFlags struct {
+	maxTime     time.Duration
 	limit       string
 	noEvict     bool
 	keepHistory string
@@ -23,6 +25,9 @@ type backupFlags struct {
 
 func (f *backupFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.limit, "limit", "", "copy at most this much in this run (e.g. 200GB)")
+	if cmd.Name() == "backup" {
+		cmd.Flags().Var(durationFlag{&f.maxTime}, "max-time", "stop cleanly after this long (e.g. 6h); the next backup continues")
+	}
 	cmd.Flags().BoolVar(&f.noEvict, "no-evict", false, "never delete copies to make room")
 	cmd.Flags().StringVar(&f.keepHistory, "keep-history", "", "")
 	_ = cmd.Flags().MarkHidden("keep-history")
@@ -156,36 +161,47 @@ func tallies(ts []planner.Tally) []tallyJSON {
 
 func newBackupCmd(a *app) *cobra.Command {
 	var bf backupFlags
-	var update, dryRun bool
+	var update, dryRun, attached bool
 	cmd := &cobra.Command{
-		Use:   "backup DISK",
+		Use:   "backup DISK | --attached",
 		Short: "Bring the attached disk up to what the redundancy planner wants it to hold",
 		Long: `Reconcile the catalog with the disk, delete orphans and copies it no longer
 needs, then copy objects level by level (every object gets one copy before any
 gets a second), evicting over-replicated copies when the disk is full. Safe
 to interrupt or unplug at any moment: the next run continues.`,
-		Example: "  dsb backup d1\n  dsb backup d1 --update --limit 500GB\n  dsb backup d1 --dry-run",
-		Args:    argsRange(1, 1),
+		Example: "  dsb backup d1\n  dsb backup d1 --update --limit 500GB\n  dsb backup d1 --dry-run\n  dsb backup --attached --max-time 6h   # every known disk plugged in",
+		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt, err := bf.options()
 			if err != nil {
 				return err
 			}
+			switch {
+			case attached && (len(args) > 0 || dryRun):
+				return usageError{errors.New("--attached backs up every attached disk: give no DISK and no --dry-run")}
+			case attached:
+				return a.backupAttached(cmd.Context(), opt, bf, update)
+			case len(args) == 0:
+				return usageError{errors.New("takes a DISK (or --attached)")}
+			}
 			return a.withDisk(cmd, args[0], !dryRun, func(cat *catalog.Catalog, d catalog.Disk) error {
 				if dryRun {
 					return a.plan(cmd.Context(), cat, d, opt)
 				}
-				return a.backup(cmd.Context(), cat, d, args[0], opt, update)
+				return a.backup(cmd.Context(), cat, d, args[0], opt, update, bf.maxTime)
 			})
 		},
 	}
 	bf.register(cmd)
 	cmd.Flags().BoolVar(&update, "update", false, "run 'dsb update' first")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only show the plan (same as 'dsb plan DISK')")
+	cmd.Flags().BoolVar(&attached, "attached", false, "back up every known disk that is attached, one after the other")
 	return cmd
 }
 
-func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, arg string, opt backup.Options, update bool) error {
+func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, arg string, opt backup.Options, update bool, maxTime time.Duration) error {
+	ctx, stop := timeBudget(ctx, maxTime)
+	defer stop()
 	if d.Lost {
 		return fmt.Errorf("disk %s is marked lost; if it is back, say so with 'dsb disk set %s --found'", d.Name, d.Name)
 	}
@@ -210,6 +226,10 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	bar.finish()
 	a.reconcileReport(d.Name, res.Reconciled)
 	a.backupSummary(d, res)
+	if outOfTime(ctx, err) {
+		a.printf("backup of %s stopped at --max-time %s; everything copied is recorded and the next backup continues\n", d.Name, maxTime)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 func newUpdateCmd(a *app) *cobra.Command {
 	var opt scan.Options
 	var rehashImported bool
+	var maxTime time.Duration
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Scan the sources and hash new and changed files",
@@ -64,9 +65,15 @@ recorded as new, changed, renamed, linked or deleted.`,
 				opt.Change = a.printChange
 				opt.Info = func(s string) { a.warnf("%s", s) }
 			}
-			res, err := scan.Run(cmd.Context(), cat, opt)
+			ctx, stop := timeBudget(cmd.Context(), maxTime)
+			defer stop()
+			res, err := scan.Run(ctx, cat, opt)
 			bar.finish()
 			a.updateSummary(res)
+			if outOfTime(ctx, err) {
+				a.printf("update stopped at --max-time %s; what it read is saved and the next update continues\n", maxTime)
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -83,6 +90,7 @@ recorded as new, changed, renamed, linked or deleted.`,
 	cmd.Flags().IntVarP(&opt.Jobs, "jobs", "j", 0, "files hashed in parallel (default: number of CPUs)")
 	cmd.Flags().DurationVar(&opt.CommitEvery, "commit-every", time.Second, "how often work is committed (bounds what an interruption loses)")
 	_ = cmd.Flags().MarkHidden("commit-every")
+	cmd.Flags().Var(durationFlag{&maxTime}, "max-time", "stop cleanly after this long (e.g. 2h); the next update continues")
 	cmd.Flags().BoolVar(&opt.Paranoid, "paranoid", false, "re-read every file and report content that changed while size and mtime did not")
 	cmd.Flags().BoolVar(&rehashImported, "rehash-imported", false, "re-read every file whose hash was imported (dsb import) and not read by dsb since")
 	return cmd
