@@ -13,6 +13,7 @@ var allowedImports = map[string][]string{
 	"dsb/objects":            {},
 	"dsb/migrations":         {},
 	"dsb/vpath":              {},
+	"dsb/schedule":           {},
 	"dsb/disks":              {"dsb/objects"},
 	"dsb/catalog":            {"dsb/migrations", "dsb/objects", "dsb/vpath"},
 	"dsb/planner":            {"dsb/objects"},
