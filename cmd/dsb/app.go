@@ -22,6 +22,8 @@ type app struct {
 	log     *runLog
 	args    []string
 	dbFlag  string
+	logFile string // --log: the run log goes here
+	noLog   bool   // --no-log
 	json    bool
 	quiet   bool
 	verbose bool
@@ -42,8 +44,8 @@ func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, er
 		return nil, fmt.Errorf("%s: %w", path, distbackup.ErrIsCatalog)
 	}
 	cat, err := catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: write})
-	if err == nil && write && a.log == nil {
-		a.log = &runLog{dir: filepath.Dir(path), args: a.args}
+	if err == nil && write && a.log == nil && !a.noLog {
+		a.log = &runLog{dir: filepath.Dir(path), file: a.logFile, args: a.args}
 	}
 	return cat, err
 }

@@ -14,6 +14,7 @@ import (
 // the command (it is said once on stderr).
 type runLog struct {
 	dir    string
+	file   string // --log FILE: instead of dir/logs/dsb-DATE.log
 	args   []string
 	f      *os.File
 	failed bool
@@ -26,6 +27,9 @@ func (l *runLog) printf(a *app, format string, args ...any) {
 	if l.f == nil {
 		dir := filepath.Join(l.dir, "logs")
 		name := filepath.Join(dir, "dsb-"+time.Now().Format("2006-01-02")+".log")
+		if l.file != "" {
+			dir, name = filepath.Dir(l.file), l.file
+		}
 		var err error
 		if err = os.MkdirAll(dir, 0o755); err == nil {
 			l.f, err = os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +18,9 @@ attached at a time. Every disk can be restored on its own.`,
   dsb ls /photos --json`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("dsb {{.Version}}\n")
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
@@ -26,6 +30,8 @@ attached at a time. Every disk can be restored on its own.`,
 	pf.BoolVar(&a.json, "json", false, "print JSON Lines (one object per line, with a \"type\" field)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print more detail")
+	pf.StringVar(&a.logFile, "log", "", "append the run log to FILE (default: the catalog's logs/dsb-DATE.log)")
+	pf.BoolVar(&a.noLog, "no-log", false, "write no run log")
 	root.AddCommand(
 		newSourceCmd(a),
 		newUpdateCmd(a),
@@ -49,4 +55,25 @@ attached at a time. Every disk can be restored on its own.`,
 	root.AddCommand(newCompletionCmd(a, root))
 	a.addCompletions(root)
 	return root
+}
+
+// version is the module version dsb was built as, with the VCS revision
+// when go build recorded one.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown version)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v += " " + s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				v += " (modified)"
+			}
+		}
+	}
+	return v + " " + bi.GoVersion
 }
