@@ -20,6 +20,7 @@ type app struct {
 	getenv         func(string) string
 
 	log     *runLog
+	bar     progress // the progress bar on the terminal, while one is drawn
 	args    []string
 	dbFlag  string
 	logFile string // --log: the run log goes here
@@ -81,6 +82,9 @@ func (a *app) printf(format string, args ...any) {
 
 // warnf writes a line to stderr unless -q... warnings are never silenced.
 func (a *app) warnf(format string, args ...any) {
+	if a.bar != nil {
+		a.bar.clear()
+	}
 	fmt.Fprintf(a.stderr, "dsb: "+format+"\n", args...)
 }
 

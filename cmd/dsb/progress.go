@@ -16,6 +16,9 @@ type progress interface {
 	// set reports done of total bytes (total < 0: unknown) and a short detail.
 	set(done, total int64, detail string)
 	finish()
+	// clear erases the bar's line so that a warning gets a line of its
+	// own (the bar draws itself again at the next set).
+	clear()
 }
 
 func (a *app) newProgress(label string) progress {
@@ -32,7 +35,9 @@ func (a *app) newProgress(label string) progress {
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionFullWidth(),
 		)
-		return &barProgress{bar: bar, label: label}
+		b := &barProgress{bar: bar, label: label, a: a}
+		a.bar = b
+		return b
 	}
 	every := 10 * time.Second
 	if s := a.getenv("DSB_PROGRESS_INTERVAL"); s != "" {
@@ -49,11 +54,13 @@ type noProgress struct{}
 
 func (noProgress) set(int64, int64, string) {}
 func (noProgress) finish()                  {}
+func (noProgress) clear()                   {}
 
 type barProgress struct {
 	bar   *progressbar.ProgressBar
 	label string
 	total int64
+	a     *app
 }
 
 func (b *barProgress) set(done, total int64, detail string) {
@@ -65,7 +72,14 @@ func (b *barProgress) set(done, total int64, detail string) {
 	_ = b.bar.Set64(done)
 }
 
-func (b *barProgress) finish() { _ = b.bar.Finish() }
+func (b *barProgress) finish() {
+	_ = b.bar.Finish()
+	if b.a.bar == b {
+		b.a.bar = nil
+	}
+}
+
+func (b *barProgress) clear() { _ = b.bar.Clear() }
 
 type lineProgress struct {
 	w           io.Writer
@@ -89,3 +103,4 @@ func (l *lineProgress) set(done, total int64, detail string) {
 }
 
 func (l *lineProgress) finish() {}
+func (l *lineProgress) clear()  {}
