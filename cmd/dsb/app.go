@@ -35,8 +35,18 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 }
 
 // openCatalog opens the catalog for reading, or for writing (taking the
-// writer lock and creating the catalog when missing).
+// writer lock). A missing catalog is an error (catalog.ErrNoCatalog).
 func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, error) {
+	return a.open(ctx, write, false)
+}
+
+// createCatalog opens the catalog for writing, creating it when missing:
+// for the commands that start one (source map, disk add, config import).
+func (a *app) createCatalog(ctx context.Context) (*catalog.Catalog, error) {
+	return a.open(ctx, true, true)
+}
+
+func (a *app) open(ctx context.Context, write, create bool) (*catalog.Catalog, error) {
 	path, err := a.catalogPath()
 	if err != nil {
 		return nil, err
@@ -44,7 +54,7 @@ func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, er
 	if distbackup.Sniff(path, catalog.SchemaVersion()) {
 		return nil, fmt.Errorf("%s: %w", path, distbackup.ErrIsCatalog)
 	}
-	cat, err := catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: write})
+	cat, err := catalog.Open(ctx, path, catalog.Options{ReadOnly: !write, Create: create})
 	if err == nil && write && a.log == nil && !a.noLog {
 		a.log = &runLog{dir: filepath.Dir(path), file: a.logFile, args: a.args}
 	}

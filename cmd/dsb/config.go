@@ -85,7 +85,7 @@ nothing, and the error names the key.`,
 			if err != nil {
 				return configError(err)
 			}
-			cat, err := a.openCatalog(cmd.Context(), true)
+			cat, err := a.createCatalog(cmd.Context())
 			if err != nil {
 				return err
 			}

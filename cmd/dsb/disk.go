@@ -61,7 +61,7 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 			if distbackup.IsDisk(args[1]) && !pathExists(filepath.Join(args[1], disks.IdentityFile)) {
 				return fmt.Errorf("%s: %w", args[1], distbackup.ErrIsDisk)
 			}
-			cat, err := a.openCatalog(cmd.Context(), true)
+			cat, err := a.createCatalog(cmd.Context())
 			if err != nil {
 				return err
 			}

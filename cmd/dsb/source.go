@@ -97,7 +97,7 @@ accepts that it was emptied on purpose.`,
 			if !fi.IsDir() {
 				return fmt.Errorf("source %s is not a directory", real)
 			}
-			cat, err := a.openCatalog(cmd.Context(), true)
+			cat, err := a.createCatalog(cmd.Context())
 			if err != nil {
 				return err
 			}
