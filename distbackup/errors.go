@@ -11,7 +11,7 @@ var (
 	// ErrNotDisk: the directory is not a distbackup disk.
 	ErrNotDisk = errors.New("not a distbackup disk")
 	// ErrIsCatalog: a distbackup catalog was given where a dsb one belongs.
-	ErrIsCatalog = errors.New("this is a distbackup catalog, not a dsb one")
+	ErrIsCatalog = fmt.Errorf("this is a distbackup catalog (schema %d), not a dsb one", SchemaVersion)
 	// ErrIsDisk: a distbackup disk directory was given where a dsb disk belongs.
 	ErrIsDisk = errors.New("this is a distbackup disk, not a dsb one")
 )
