@@ -200,6 +200,7 @@ func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalo
 			return err
 		}
 		co.res.Renamed++
+		co.moves.renamed(from)
 		co.changef("renamed", path, from)
 		f.Object = ref
 		return co.put(ctx, f, e, old, path, "changed")

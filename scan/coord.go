@@ -26,6 +26,7 @@ type coordinator struct {
 	stack    []dirJob // directories to list, depth first
 	hashQ    queue[hashJob]
 	vacated  map[devIno]gone // rows whose path lost their inode in this run: rename detection
+	moves    moves           // deletions that are renames, for update -v and the counts
 	links    linkGroups      // inodes with several links: one read each
 	owners   map[uint64]bool // uids (and 1<<32|gid) whose names were recorded in this run
 	read     atomic.Int64    // bytes read by the hashers, partial files included
@@ -36,7 +37,7 @@ type coordinator struct {
 
 func newCoordinator(upd *catalog.Updater, t *tree, opt Options) *coordinator {
 	return &coordinator{upd: upd, tree: t, opt: opt, vacated: map[devIno]gone{}, links: linkGroups{},
-		owners: map[uint64]bool{}}
+		owners: map[uint64]bool{}, moves: newMoves()}
 }
 
 func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {

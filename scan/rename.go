@@ -18,10 +18,13 @@ type gone struct {
 
 // gone remembers a removed row for rename detection.
 func (co *coordinator) gone(f catalog.File, path string) {
-	if f.Type == catalog.Regular && f.Object != 0 {
+	hashed := f.Type == catalog.Regular && f.Object != 0
+	if hashed {
 		co.vacated[devIno{f.Dev, f.Ino}] = gone{f, path}
 	}
-	co.changef("deleted", path, "")
+	if co.moves.deleted(path, hashed) {
+		co.changef("deleted", path, "")
+	}
 }
 
 // sameInode finds the content of a file whose identity is certain: the

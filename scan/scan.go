@@ -121,6 +121,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	}
 	co := newCoordinator(upd, t, opt)
 	res, err := co.run(ctx, dirJob{id: catalog.RootDir, vpath: "/", eff: rootEff})
+	res = co.settle(res)
 	if ferr := upd.Finish(ctx); err == nil && ferr != nil {
 		err = ferr
 	}
