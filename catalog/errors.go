@@ -55,3 +55,9 @@ type FileSettingError struct{ Path string }
 func (e *FileSettingError) Error() string {
 	return fmt.Sprintf("%q is a file: --copies and --priority are set on directories (each file takes its directory's)", e.Path)
 }
+
+// NoMatchError says a glob pattern matched no file of the catalog.
+type NoMatchError struct{ Pattern string }
+
+func (e *NoMatchError) Error() string { return fmt.Sprintf("nothing in the catalog matches %q", e.Pattern) }
+func (e *NoMatchError) Unwrap() error { return ErrNotFound }

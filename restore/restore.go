@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -165,6 +166,12 @@ func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, a
 		}
 		if notFound != nil && len(out) == 0 {
 			return nil, notFound
+		}
+	}
+	// A glob that matched nothing restores nothing: say so, not exit 0.
+	for _, s := range sels {
+		if s.Glob() && !slices.ContainsFunc(out, func(e catalog.Entry) bool { return s.Matches(e.Path) }) {
+			return nil, &catalog.NoMatchError{Pattern: s.String()}
 		}
 	}
 	for _, e := range out {

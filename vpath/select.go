@@ -64,6 +64,14 @@ func (s Selector) IsGlob() bool { return s.glob != "" }
 // Glob reports whether the selector is a glob (not a plain path).
 func (s Selector) Glob() bool { return s.glob != "" }
 
+// String is the pattern (the path, for a plain path).
+func (s Selector) String() string {
+	if s.glob != "" {
+		return s.glob
+	}
+	return s.Root
+}
+
 // globMeta are the characters a selector pattern gives a meaning.
 const globMeta = "*?[]{}\\"
 

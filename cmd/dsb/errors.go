@@ -126,6 +126,8 @@ var errorRules = []errorRule{
 	{match: as[*catalog.NotWritableError](), code: exitError,
 		hint: "readers (status, ls, why, tree, restore) still work on it; to change it, run as its owner or make it and its directory writable"},
 	{match: as[*catalog.NotInCatalogError](), code: exitError, hint: "see 'dsb ls' or 'dsb tree'"},
+	{match: as[*catalog.NoMatchError](), code: exitError,
+		hint: "in a pattern, [ ] { } * ? and \\ are special: escape them with \\ to match a name that holds them (Tab completion does)"},
 	{match: as[*catalog.NoSourceError](), code: exitError, hint: "see 'dsb source list'"},
 	{match: as[*catalog.FileSettingError](), code: exitError,
 		hint: "set them on its directory, or move the file into a directory of its own"},

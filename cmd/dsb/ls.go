@@ -52,7 +52,7 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 				return nil
 			})
 			if err == nil && n == 0 && sel.Glob() {
-				return &catalog.NotInCatalogError{Path: pattern} // nothing matches
+				return &catalog.NoMatchError{Pattern: pattern}
 			}
 			return err
 		},
