@@ -59,5 +59,7 @@ func (e *FileSettingError) Error() string {
 // NoMatchError says a glob pattern matched no file of the catalog.
 type NoMatchError struct{ Pattern string }
 
-func (e *NoMatchError) Error() string { return fmt.Sprintf("nothing in the catalog matches %q", e.Pattern) }
+func (e *NoMatchError) Error() string {
+	return fmt.Sprintf("nothing in the catalog matches %q", e.Pattern)
+}
 func (e *NoMatchError) Unwrap() error { return ErrNotFound }
