@@ -13,12 +13,13 @@ import (
 )
 
 func newLsCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var at string
+	cmd := &cobra.Command{
 		Use:   "ls [PATTERN]",
 		Short: "List files of the catalog with the disks holding each",
 		Long: `List the files under PATTERN: a virtual path (a directory means its whole
 subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
-		Example: "  dsb ls /photos/2019\n  dsb ls '/photos/**/*.jpg' --json",
+		Example: "  dsb ls /photos/2019\n  dsb ls '/photos/**/*.jpg' --json\n  dsb ls /photos --at '2024-05-01 12:00'",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pattern := ""
@@ -34,12 +35,18 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 				return err
 			}
 			defer cat.Close()
-			return cat.ListFiles(cmd.Context(), sel, func(e catalog.Entry) error {
+			list := func(e catalog.Entry) error {
 				a.lsEntry(e)
 				return nil
-			})
+			}
+			if at != "" {
+				return a.lsAt(cmd.Context(), cat, sel, at, list)
+			}
+			return cat.ListFiles(cmd.Context(), sel, list)
 		},
 	}
+	cmd.Flags().StringVar(&at, "at", "", "list the tree as the last update before this time saw it (see 'dsb log')")
+	return cmd
 }
 
 func (a *app) lsEntry(e catalog.Entry) {

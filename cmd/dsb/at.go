@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"dsb/catalog"
+	"dsb/vpath"
+)
+
+// resolveAt reads a --at time and finds the generation that describes it;
+// it says on stderr which generation that is, and when it is approximate.
+func (a *app) resolveAt(ctx context.Context, cat *catalog.Catalog, s string) (catalog.At, error) {
+	t, err := parseTime(s)
+	if err != nil {
+		return catalog.At{}, usageError{err}
+	}
+	at, err := cat.ResolveAt(ctx, t.UnixNano())
+	if err != nil {
+		return at, err
+	}
+	if at.Approximate {
+		a.warnf("%s is before generation 0 ended (%s): history from before generations were recorded; files created in between are included",
+			s, genTime(at.Gen.Finished))
+	} else if !a.json && !a.quiet {
+		fmt.Fprintf(a.stderr, "dsb: the tree as generation %d saw it (update finished %s)\n", at.Gen.ID, genTime(at.Gen.Finished))
+	}
+	return at, nil
+}
+
+func (a *app) lsAt(ctx context.Context, cat *catalog.Catalog, sel vpath.Selector, s string, fn func(catalog.Entry) error) error {
+	at, err := a.resolveAt(ctx, cat, s)
+	if err != nil {
+		return err
+	}
+	return cat.FilesAt(ctx, at, sel, fn)
+}
+
+// genTime prints a generation's time to the second, in local time (ns in
+// --json).
+func genTime(ns int64) string {
+	if ns == 0 {
+		return "unknown"
+	}
+	return time.Unix(0, ns).Format("2006-01-02 15:04:05")
+}
+
+// emitRecord writes one JSON Lines record: a struct whose Type field (json
+// "type") names the record (README's JSON table).
+func (a *app) emitRecord(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // records are plain structs
+	}
+	fmt.Fprintf(a.stdout, "%s\n", b)
+}
