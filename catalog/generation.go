@@ -129,3 +129,18 @@ func (c *Catalog) ResolveAt(ctx context.Context, at int64) (At, error) {
 	}
 	return At{}, &NoGenerationError{At: at, First: first.Finished}
 }
+
+// GenerationAt is the tree at generation id's end; it must have finished.
+func (c *Catalog) GenerationAt(ctx context.Context, id int64) (At, error) {
+	g, err := scanGeneration(c.db.QueryRowContext(ctx, `SELECT `+generationCols+` FROM generations WHERE id=?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return At{}, fmt.Errorf("generation %d: %w (see 'dsb log')", id, ErrNotFound)
+	}
+	if err != nil {
+		return At{}, err
+	}
+	if !g.Complete() {
+		return At{}, fmt.Errorf("generation %d: %w: that update did not finish", id, ErrNotFound)
+	}
+	return At{Time: g.Finished, Gen: g}, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"dsb/catalog"
@@ -12,14 +13,21 @@ import (
 
 // resolveAt reads a --at time and finds the generation that describes it;
 // it says on stderr which generation that is, and when it is approximate.
+// A bare number is a generation (the first column of 'dsb log').
 func (a *app) resolveAt(ctx context.Context, cat *catalog.Catalog, s string) (catalog.At, error) {
-	t, err := parseTime(s)
-	if err != nil {
-		return catalog.At{}, usageError{err}
-	}
-	at, err := cat.ResolveAt(ctx, t.UnixNano())
-	if err != nil {
-		return at, err
+	var at catalog.At
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if at, err = cat.GenerationAt(ctx, id); err != nil {
+			return at, err
+		}
+	} else {
+		t, err := parseTime(s)
+		if err != nil {
+			return at, usageError{fmt.Errorf("%w, or a generation number (see 'dsb log')", err)}
+		}
+		if at, err = cat.ResolveAt(ctx, t.UnixNano()); err != nil {
+			return at, err
+		}
 	}
 	if at.Approximate {
 		a.warnf("%s is before generation 0 ended (%s): history from before generations were recorded; files created in between are included",
