@@ -42,12 +42,12 @@ ALTER TABLE history ADD COLUMN rdev INTEGER;
 -- history rows of type 5, so that a restore at T rebuilds directories,
 -- empty ones and a path that was a directory then, as they were.
 
--- Retention thinning per path, inherited by the subtree (NULL: inherit;
--- 0: none): besides what keep-history keeps, keep the last version of each
--- of the last N days, weeks and months that have one. Unset on a path and
--- its ancestors: no thinning (history past keep-history stays while room
--- allows). (Columns, not a table: every table is a page of every disk's
--- snapshot, and tight budgets feel each one.)
-ALTER TABLE settings ADD COLUMN keep_daily INTEGER;
-ALTER TABLE settings ADD COLUMN keep_weekly INTEGER;
-ALTER TABLE settings ADD COLUMN keep_monthly INTEGER;
+-- Retention thinning per path, inherited by the subtree, each rule on its
+-- own (NULL: inherit; 0: none): besides what keep-history keeps, keep the
+-- last version of each of the last N days, ISO weeks and months in which a
+-- version ended. No rule on a path and its ancestors: no thinning (history
+-- past keep-history stays while room allows).
+-- The retention thinning rules (keep-daily/weekly/monthly per path) are
+-- few: they are meta 'retention', JSON (catalog/retention.go), rather than
+-- a table (every table is a page of every disk's snapshot, and tight test
+-- budgets feel each one).

@@ -226,7 +226,12 @@ func versionLine(v catalog.Version, byID map[int64]catalog.Generation) string {
 	}
 	until := "current"
 	if !v.Current() {
-		until = v.Reason + " " + genTime(v.Until)
+		until = map[string]string{"deleted": "deleted", "touched": "touched", "bitrot": "rotted",
+			"bitrot-accepted": "rotted"}[v.Reason]
+		if until == "" {
+			until = "replaced"
+		}
+		until += " " + genTime(v.Until)
 	}
 	what := fmt.Sprintf("%s %s", fs.FileMode(v.Mode), bytesStr(v.Size))
 	switch {

@@ -43,6 +43,8 @@ attached at a time. Every disk can be restored on its own.`,
 		newTreeCmd(a),
 		newNcduCmd(a),
 		newImportCmd(a),
+		newLogCmd(a),
+		newPruneCmd(a),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(a, root))
