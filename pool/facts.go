@@ -33,10 +33,10 @@ type Object struct {
 	// Thinned: every history entry of it past keep-history is under a
 	// daily/weekly/monthly rule that does not keep it: once KeptUntil has
 	// passed it is an orphan, not history kept while room allows.
-	Thinned bool
-	Target    int // wanted copies (0: as many as fit); the largest wish of its files
-	Priority  int // the highest priority of its files
-	Disks     uint64
+	Thinned  bool
+	Target   int // wanted copies (0: as many as fit); the largest wish of its files
+	Priority int // the highest priority of its files
+	Disks    uint64
 	// Unconfirmed: the disks in Disks whose copy is only believed (from
 	// an adopted snapshot), not seen by a reconcile since.
 	Unconfirmed uint64

@@ -88,17 +88,17 @@ it would remove first with --dry-run or 'dsb log --policy'.`,
 
 // pruneSummary is the JSON summary of dsb prune.
 type pruneSummary struct {
-	Type           string `json:"type"`    // "summary"
-	Command        string `json:"command"` // "prune"
-	DryRun         bool   `json:"dry_run"`
-	Dropped        int    `json:"dropped"` // history rows the policy drops
-	HistoryRows    int64  `json:"history_rows_deleted"`
-	Objects        int64  `json:"objects_deleted"`
-	ObjectBytes    int64  `json:"object_bytes"`
-	HistoryBefore  int64  `json:"history_rows_before"`
-	HistoryAfter   int64  `json:"history_rows_after"`
-	ObjectsBefore  int64  `json:"objects_before"`
-	ObjectsAfter int64  `json:"objects_after"`
+	Type          string `json:"type"`    // "summary"
+	Command       string `json:"command"` // "prune"
+	DryRun        bool   `json:"dry_run"`
+	Dropped       int    `json:"dropped"` // history rows the policy drops
+	HistoryRows   int64  `json:"history_rows_deleted"`
+	Objects       int64  `json:"objects_deleted"`
+	ObjectBytes   int64  `json:"object_bytes"`
+	HistoryBefore int64  `json:"history_rows_before"`
+	HistoryAfter  int64  `json:"history_rows_after"`
+	ObjectsBefore int64  `json:"objects_before"`
+	ObjectsAfter  int64  `json:"objects_after"`
 }
 
 func (a *app) pruneReport(res history.PruneResult, dryRun bool) {
