@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"dsb/catalog"
+	"dsb/report"
 	"dsb/vpath"
 )
 
@@ -63,4 +66,34 @@ func (a *app) emitRecord(v any) {
 		panic(err) // records are plain structs
 	}
 	fmt.Fprintf(a.stdout, "%s\n", b)
+}
+
+func (a *app) treeAt(ctx context.Context, cat *catalog.Catalog, root, s string, opt report.TreeOptions) ([]report.DirStat, error) {
+	at, err := a.resolveAt(ctx, cat, s)
+	if err != nil {
+		return nil, err
+	}
+	return report.TreeAt(ctx, cat, root, at, opt)
+}
+
+// whyAt explains the version of vp in the tree at s.
+func (a *app) whyAt(cmd *cobra.Command, cat *catalog.Catalog, vp, s string) error {
+	at, err := a.resolveAt(cmd.Context(), cat, s)
+	if err != nil {
+		return err
+	}
+	var found *catalog.Entry
+	err = cat.FilesAt(cmd.Context(), at, vpath.Selector{Root: vp}, func(e catalog.Entry) error {
+		if e.Path == vp {
+			found = &e
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if found == nil {
+		return fmt.Errorf("%s: %w in the tree of generation %d (see 'dsb log %s')", quotePath(vp), catalog.ErrNotFound, at.Gen.ID, quotePath(vp))
+	}
+	return a.why(cmd, cat, vp, found.File)
 }
