@@ -17,6 +17,9 @@ type Generation struct {
 	Finished              int64 // ns; 0: interrupted or still running
 	New, Changed, Deleted int64
 	Bytes                 int64 // bytes read for new and changed content
+	// Pruned counts the versions it saw that pruning removed since: its
+	// tree is no longer whole (those paths are missing from it).
+	Pruned int64
 }
 
 // Complete reports whether the generation finished: only finished ones are
@@ -50,11 +53,11 @@ func (u *Updater) Complete(ctx context.Context, n GenerationCounts) error {
 	return nil
 }
 
-const generationCols = `id, coalesce(started, 0), coalesce(finished, 0), new, changed, deleted, bytes`
+const generationCols = `id, coalesce(started, 0), coalesce(finished, 0), new, changed, deleted, bytes, pruned`
 
 func scanGeneration(s interface{ Scan(...any) error }) (Generation, error) {
 	var g Generation
-	err := s.Scan(&g.ID, &g.Started, &g.Finished, &g.New, &g.Changed, &g.Deleted, &g.Bytes)
+	err := s.Scan(&g.ID, &g.Started, &g.Finished, &g.New, &g.Changed, &g.Deleted, &g.Bytes, &g.Pruned)
 	return g, err
 }
 

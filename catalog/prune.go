@@ -68,12 +68,22 @@ func (c *Catalog) Prune(ctx context.Context, ids []int64) (PruneResult, error) {
 		return res, err
 	}
 	defer func() { _ = tx.Rollback() }()
+	// The generations that saw a pruned version are no longer whole.
+	mark, err := tx.PrepareContext(ctx, `UPDATE generations SET pruned = pruned + 1
+		WHERE id BETWEEN (SELECT since_gen FROM history WHERE id=?1) AND (SELECT last_gen FROM history WHERE id=?1)`)
+	if err != nil {
+		return res, err
+	}
+	defer mark.Close()
 	del, err := tx.PrepareContext(ctx, `DELETE FROM history WHERE id=?`)
 	if err != nil {
 		return res, err
 	}
 	defer del.Close()
 	for _, id := range ids {
+		if _, err := mark.ExecContext(ctx, id); err != nil {
+			return res, fmt.Errorf("prune history row %d: %w", id, err)
+		}
 		r, err := del.ExecContext(ctx, id)
 		if err != nil {
 			return res, fmt.Errorf("prune history row %d: %w", id, err)

@@ -15,7 +15,8 @@ CREATE TABLE generations(
   new      INTEGER NOT NULL DEFAULT 0,
   changed  INTEGER NOT NULL DEFAULT 0,
   deleted  INTEGER NOT NULL DEFAULT 0,
-  bytes    INTEGER NOT NULL DEFAULT 0  -- bytes read (new and changed content)
+  bytes    INTEGER NOT NULL DEFAULT 0, -- bytes read (new and changed content)
+  pruned   INTEGER NOT NULL DEFAULT 0  -- versions it saw that 'dsb prune' removed since
 );
 
 -- Generation 0 stands for everything recorded before this schema: its start

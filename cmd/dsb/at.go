@@ -32,6 +32,9 @@ func (a *app) resolveAt(ctx context.Context, cat *catalog.Catalog, s string) (ca
 			return at, err
 		}
 	}
+	if at.Gen.Pruned > 0 {
+		a.warnf("generation %d was thinned: 'dsb prune' removed %d version(s) it saw, so those paths are missing from it", at.Gen.ID, at.Gen.Pruned)
+	}
 	if at.Approximate {
 		a.warnf("%s is before generation 0 ended (%s): history from before generations were recorded; files created in between are included",
 			s, genTime(at.Gen.Finished))

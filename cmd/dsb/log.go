@@ -73,6 +73,7 @@ type generationRecord struct {
 	Changed  int64   `json:"changed"`
 	Deleted  int64   `json:"deleted"`
 	Bytes    int64   `json:"bytes"`
+	Pruned   int64   `json:"pruned"` // versions it saw that 'dsb prune' removed
 }
 
 func optTime(ns int64) *string {
@@ -88,7 +89,7 @@ func (a *app) logGenerations(gens []catalog.Generation) {
 		for _, g := range gens {
 			a.emitRecord(generationRecord{Type: "generation", ID: g.ID, Started: optTime(g.Started),
 				Finished: optTime(g.Finished), Complete: g.Complete(), New: g.New, Changed: g.Changed,
-				Deleted: g.Deleted, Bytes: g.Bytes})
+				Deleted: g.Deleted, Bytes: g.Bytes, Pruned: g.Pruned})
 		}
 		return
 	}
@@ -104,7 +105,11 @@ func (a *app) logGenerations(gens []catalog.Generation) {
 		case !g.Complete():
 			a.printf("%5d  %-19s  interrupted (started %s): not a state to go back to\n", g.ID, "-", genTime(g.Started))
 		default:
-			a.printf("%5d  %-19s  %7d %7d %7d  %9s\n", g.ID, genTime(g.Finished), g.New, g.Changed, g.Deleted, bytesStr(g.Bytes))
+			thinned := ""
+			if g.Pruned > 0 {
+				thinned = fmt.Sprintf("  thinned: %d version(s) pruned", g.Pruned)
+			}
+			a.printf("%5d  %-19s  %7d %7d %7d  %9s%s\n", g.ID, genTime(g.Finished), g.New, g.Changed, g.Deleted, bytesStr(g.Bytes), thinned)
 		}
 	}
 	a.printf("restore or list any of them: dsb restore --at GEN --to DIR, dsb ls --at GEN\n")
