@@ -252,6 +252,10 @@ func versionLine(v catalog.Version, byID map[int64]catalog.Generation) string {
 	case len(v.Disks) > 0:
 	case restorable(v):
 		where = "no content to copy"
+	case v.Current() && v.Hash.IsZero():
+		where = "not hashed yet: run 'dsb update'"
+	case v.Current():
+		where = "on no disk yet: back it up"
 	case v.Hash.IsZero():
 		where = "never hashed: cannot be restored"
 	default:
