@@ -45,6 +45,8 @@ var updaterSQL = map[string]string{
 		btime=excluded.btime, gen=excluded.gen, uid=excluded.uid, gid=excluded.gid,
 		xattrs=excluded.xattrs, rdev=excluded.rdev,
 		since_gen=CASE WHEN ? THEN excluded.since_gen ELSE files.since_gen END`,
+	"newFile": `INSERT OR IGNORE INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen,
+		uid, gid, xattrs, rdev, since_gen) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 	"delFile": `DELETE FROM files WHERE id=?`,
 	"byInode": `SELECT id, dir, name, size, mtime, ctime, btime, gen, object FROM files
 		WHERE ino=? AND dev=? AND type=0 AND object IS NOT NULL LIMIT 8`,
@@ -197,16 +199,27 @@ func (u *Updater) PutObject(ctx context.Context, id objects.ID, size int64) (int
 // the caller's copy of the row, if it read one; the comparison is made
 // with the row itself.
 func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason string) error {
+	ctime, btime, gen := identityArgs(f)
+	uid, gid, xattrs, rdev := metaArgs(f.Meta)
+	args := []any{f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
+		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen,
+		uid, gid, xattrs, rdev, u.gen}
+	if old == nil {
+		// Usually a new path (a first update): one insert, no version to
+		// keep. A row that is there after all takes the path below.
+		res, err := u.st["newFile"].ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("record %q: %w", path, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+	}
 	changed, err := u.keepFileVersion(ctx, f, path, reason)
 	if err != nil {
 		return err
 	}
-	ctime, btime, gen := identityArgs(f)
-	uid, gid, xattrs, rdev := metaArgs(f.Meta)
-	_, err = u.st["putFile"].ExecContext(ctx, f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
-		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen,
-		uid, gid, xattrs, rdev, u.gen, changed)
-	if err != nil {
+	if _, err = u.st["putFile"].ExecContext(ctx, append(args, changed)...); err != nil {
 		return fmt.Errorf("record %q: %w", path, err)
 	}
 	return nil
