@@ -19,13 +19,13 @@ import (
 // generations.
 
 // historyAtSQL lists history rows under a root, with their holders; the
-// %s is the generation condition.
+// first %s is the generation condition, the second the root's (under).
 const historyAtSQL = `SELECT h.path, h.type, h.size, h.mtime, h.mode, h.object, h.target,
 	h.uid, h.gid, h.xattrs, h.rdev, o.hash,
 	(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=h.object AND d.lost=0),
 	h.until
 	FROM history h LEFT JOIN objects o ON o.id=h.object
-	WHERE %s AND h.type != 5 AND (? OR h.path=? OR substr(h.path, 1, ?)=?)`
+	WHERE %s AND h.type != 5 AND %s`
 
 func (a At) historyCond() (string, []any) {
 	if a.Approximate {
@@ -34,9 +34,16 @@ func (a At) historyCond() (string, []any) {
 	return `h.since_gen <= ? AND h.last_gen >= ?`, []any{a.Gen.ID, a.Gen.ID}
 }
 
-func underArgs(root string) []any {
-	prefix := strings.TrimSuffix(root, "/") + "/"
-	return []any{root == "/", []byte(root), len(prefix), []byte(prefix)}
+// under is the condition "h.path is root or below it", and its arguments.
+// The range (from "root/" up to "root0", '0' being the byte after '/')
+// lets SQLite search the index on history(path) where a prefix test would
+// read every row.
+func under(root string) (string, []any) {
+	if root == "/" {
+		return "1", nil
+	}
+	base := strings.TrimSuffix(root, "/")
+	return "(h.path=? OR (h.path >= ? AND h.path < ?))", []any{[]byte(root), []byte(base + "/"), []byte(base + "0")}
 }
 
 // FilesAt calls fn for every file of the tree at a that sel selects, in
@@ -111,8 +118,9 @@ func (c *Catalog) currentFilesAt(ctx context.Context, a At, sel vpath.Selector, 
 // at a; Approximate: per path, the one with the earliest end.
 func (c *Catalog) historyFilesAt(ctx context.Context, a At, sel vpath.Selector) ([]Entry, error) {
 	cond, args := a.historyCond()
-	rows, err := c.db.QueryContext(ctx, fmt.Sprintf(historyAtSQL, cond)+` ORDER BY h.path, h.until, h.id`,
-		append(args, underArgs(sel.Root)...)...)
+	where, wargs := under(sel.Root)
+	rows, err := c.db.QueryContext(ctx, fmt.Sprintf(historyAtSQL, cond, where)+` ORDER BY h.path, h.until, h.id`,
+		append(args, wargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}

@@ -18,8 +18,9 @@ type HistoryRow struct {
 // EachHistoryRow calls fn for every history row at or below root (files,
 // directories, rows without content), by path and then by end.
 func (c *Catalog) EachHistoryRow(ctx context.Context, root string, fn func(HistoryRow) error) error {
+	where, args := under(root)
 	rows, err := c.db.QueryContext(ctx, `SELECT id, path, until, reason, coalesce(object, 0), size FROM history h
-		WHERE (? OR h.path=? OR substr(h.path, 1, ?)=?) ORDER BY path, until, id`, underArgs(root)...)
+		WHERE `+where+` ORDER BY path, until, id`, args...)
 	if err != nil {
 		return fmt.Errorf("read history: %w", err)
 	}

@@ -37,12 +37,13 @@ func (c *Catalog) Versions(ctx context.Context, root string) ([]Version, error) 
 	if err := c.currentVersions(ctx, root, &out); err != nil {
 		return nil, err
 	}
+	where, args := under(root)
 	rows, err := c.db.QueryContext(ctx, `SELECT h.path, h.type, h.size, h.mtime, h.mode, h.object, h.target,
 		h.uid, h.gid, h.xattrs, h.rdev, o.hash,
 		(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=h.object AND d.lost=0),
 		h.until, h.id, h.since_gen, h.last_gen, h.reason
 		FROM history h LEFT JOIN objects o ON o.id=h.object
-		WHERE (? OR h.path=? OR substr(h.path, 1, ?)=?)`, underArgs(root)...)
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}
