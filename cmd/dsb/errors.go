@@ -46,7 +46,7 @@ func (a *app) exit(err error) int {
 	var pe partialError
 	var le *catalog.LockedError
 	var se *distbackup.SchemaError
-	msg, code, hint := err.Error(), exitError, ""
+	msg, code, hint := oneLine(err.Error()), exitError, ""
 	switch {
 	case errors.As(err, &pe):
 		code = exitPartial

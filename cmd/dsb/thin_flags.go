@@ -69,7 +69,7 @@ func applyThin(ctx context.Context, cat *catalog.Catalog, vp string, th *thinCha
 // thinLine is the thinning line of `source set VPATH`.
 func thinLine(p catalog.ThinPolicy, vp string) string {
 	d, w, m, on := p.For(vp)
-	if on == "" {
+	if on == "" || d == 0 && w == 0 && m == 0 {
 		return "thinning: none (history past keep-history stays while room allows)"
 	}
 	return fmt.Sprintf("thinning: keep-daily %d, keep-weekly %d, keep-monthly %d (set on %s); other history past keep-history is dropped",
