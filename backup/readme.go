@@ -55,5 +55,6 @@ MODES, TIMES, SYMLINKS, EMPTY FILES, HISTORY (sqlite3)
   Table files: dir, name, type (0 file, 1 symlink), size, mtime (ns since 1970),
   mode (Go os.FileMode bits: permissions in the low 9 bits), object, target.
   Table dirs: id, parent, name (the root "/" is id 1). Table history: earlier
-  versions (path, object, until). Table copies: which disk holds which object.
+  versions (path, type (5: a directory), object, until). Table copies: which
+  disk holds which object.
 `

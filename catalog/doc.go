@@ -10,6 +10,10 @@
 // one disk. Paths and names are stored as BLOBs because file names are byte
 // sequences, not text: callers pass Go strings holding arbitrary bytes.
 //
+// A generation is one finished update; every version of a file or
+// directory records the generations that first and last saw it
+// (versions.go), so the tree at any time is exact (At, at.go).
+//
 // Opening: Open applies the embedded forward-only migrations (package
 // migrations) in one transaction each and refuses a catalog newer than the
 // binary. A process that writes holds an exclusive lock file beside the

@@ -15,6 +15,9 @@ const (
 	FIFO     FileType = 2
 	CharDev  FileType = 3
 	BlockDev FileType = 4
+	// DirType is a directory: only in history (an earlier version of a
+	// directory, see versions.go); current directories are dirs rows.
+	DirType FileType = 5
 )
 
 // Special reports whether t is a FIFO or a device node.

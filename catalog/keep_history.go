@@ -73,6 +73,7 @@ func (c *Catalog) SetKeepHistory(ctx context.Context, vpath string, keep *time.D
 
 // HistoryEntry is one earlier version of a file that has content.
 type HistoryEntry struct {
+	ID     int64 // the history row
 	Object int64
 	Hash   objects.ID
 	Size   int64
@@ -99,7 +100,7 @@ func (c *Catalog) PinnedHistory(ctx context.Context) ([]HistoryEntry, error) {
 }
 
 func (c *Catalog) eachHistory(ctx context.Context, where string, args []any, fn func(HistoryEntry)) error {
-	rows, err := c.db.QueryContext(ctx, `SELECT h.object, o.hash, o.size, h.path, h.until, h.reason
+	rows, err := c.db.QueryContext(ctx, `SELECT h.id, h.object, o.hash, o.size, h.path, h.until, h.reason
 		FROM history h JOIN objects o ON o.id=h.object `+where, args...)
 	if err != nil {
 		return fmt.Errorf("read history: %w", err)
@@ -108,7 +109,7 @@ func (c *Catalog) eachHistory(ctx context.Context, where string, args []any, fn 
 	for rows.Next() {
 		var h HistoryEntry
 		var hash, path []byte
-		if err := rows.Scan(&h.Object, &hash, &h.Size, &path, &h.Until, &h.Reason); err != nil {
+		if err := rows.Scan(&h.ID, &h.Object, &hash, &h.Size, &path, &h.Until, &h.Reason); err != nil {
 			return err
 		}
 		if h.Hash, err = objects.IDFromBytes(hash); err != nil {

@@ -150,57 +150,6 @@ func (c *Catalog) EachFileOnDisk(ctx context.Context, disk int64, fn func(path s
 	return nil
 }
 
-// EachVersionAt calls fn with, for every path that has history ending
-// after at (ns), the version that was current at that time: the history
-// entry with the earliest end after at. Callers overlay these on the
-// current files to see the tree as it was.
-func (c *Catalog) EachVersionAt(ctx context.Context, at int64, fn func(Entry) error) error {
-	rows, err := c.db.QueryContext(ctx, `SELECT h.path, h.type, h.size, h.mtime, h.mode, h.object, h.target,
-		h.uid, h.gid, h.xattrs, o.hash,
-		(SELECT group_concat(d.name, '/') FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=h.object AND d.lost=0)
-		FROM history h LEFT JOIN objects o ON o.id=h.object
-		WHERE h.until > ? AND h.id = (SELECT h2.id FROM history h2 WHERE h2.path=h.path AND h2.until > ? ORDER BY h2.until, h2.id LIMIT 1)
-		ORDER BY h.path`, at, at)
-	if err != nil {
-		return fmt.Errorf("read history: %w", err)
-	}
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		var path, target, hash []byte
-		var obj, uid, gid, xattrs sql.NullInt64
-		var disks sql.NullString
-		if err := rows.Scan(&path, &e.Type, &e.Size, &e.MTime, &e.Mode, &obj, &target, &uid, &gid, &xattrs,
-			&hash, &disks); err != nil {
-			rows.Close()
-			return err
-		}
-		e.Meta = scanMeta(uid, gid, xattrs, sql.NullInt64{})
-		e.Path, e.Target, e.Object = string(path), string(target), obj.Int64
-		e.Name = e.Path[strings.LastIndexByte(e.Path, '/')+1:]
-		if hash != nil {
-			if e.Hash, err = objects.IDFromBytes(hash); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if disks.Valid && disks.String != "" {
-			e.Disks = strings.Split(disks.String, "/")
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, e := range out {
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // notInCatalog is the error for a selector that found nothing: a plain
 // path names something that is not there; a glob merely matched nothing.
 func notInCatalog(sel vpath.Selector) error {

@@ -20,6 +20,7 @@ type Updater struct {
 	now  int64
 	// xattrIDs caches the ids of attribute sets recorded in this session.
 	xattrIDs map[string]int64
+	gen      int64 // this session's generation (generation.go)
 }
 
 var updaterSQL = map[string]string{
@@ -30,29 +31,30 @@ var updaterSQL = map[string]string{
 		coalesce(ctime, -9223372036854775808), coalesce(btime, 0), coalesce(gen, -1),
 		coalesce(uid, -1), coalesce(gid, -1), coalesce(xattrs, 0), coalesce(rdev, 0) FROM files WHERE dir=?`,
 	"subdirs": `SELECT id, name, mode, mtime, uid, gid, xattrs FROM dirs WHERE parent=?`,
-	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime, uid, gid, xattrs) VALUES(?,?,?,?,?,?,?)
+	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime, uid, gid, xattrs, since_gen) VALUES(?,?,?,?,?,?,?,?)
 		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime,
-		uid=excluded.uid, gid=excluded.gid, xattrs=excluded.xattrs RETURNING id`,
+		uid=excluded.uid, gid=excluded.gid, xattrs=excluded.xattrs,
+		since_gen=CASE WHEN ? THEN excluded.since_gen ELSE dirs.since_gen END RETURNING id`,
 	"putObject": `INSERT OR IGNORE INTO objects(hash, size) VALUES(?,?)`,
 	"objectID":  `SELECT id FROM objects WHERE hash=?`,
 	"putFile": `INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen,
-		uid, gid, xattrs, rdev)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
+		uid, gid, xattrs, rdev, since_gen)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dir, name) DO UPDATE SET type=excluded.type,
 		size=excluded.size, mtime=excluded.mtime, mode=excluded.mode, ino=excluded.ino,
 		dev=excluded.dev, object=excluded.object, target=excluded.target, ctime=excluded.ctime,
 		btime=excluded.btime, gen=excluded.gen, uid=excluded.uid, gid=excluded.gid,
-		xattrs=excluded.xattrs, rdev=excluded.rdev`,
-	"history": `INSERT INTO history(path, type, size, mtime, mode, object, target, until, reason, uid, gid, xattrs)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
+		xattrs=excluded.xattrs, rdev=excluded.rdev,
+		since_gen=CASE WHEN ? THEN excluded.since_gen ELSE files.since_gen END`,
+	"newFile": `INSERT OR IGNORE INTO files(dir, name, type, size, mtime, mode, ino, dev, object, target, ctime, btime, gen,
+		uid, gid, xattrs, rdev, since_gen) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 	"delFile": `DELETE FROM files WHERE id=?`,
 	"byInode": `SELECT id, dir, name, size, mtime, ctime, btime, gen, object FROM files
 		WHERE ino=? AND dev=? AND type=0 AND object IS NOT NULL LIMIT 8`,
-	"dirUp":    `SELECT parent, name FROM dirs WHERE id=?`,
-	"hashOf":   `SELECT hash FROM objects WHERE id=?`,
-	"delDir":   `DELETE FROM dirs WHERE id=?`,
-	"setMeta":  `INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)`,
-	"holders":  `SELECT d.name FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=? AND d.lost=0 ORDER BY d.name`,
-	"touchDir": `UPDATE dirs SET mode=?, mtime=? WHERE id=?`,
+	"dirUp":   `SELECT parent, name FROM dirs WHERE id=?`,
+	"hashOf":  `SELECT hash FROM objects WHERE id=?`,
+	"delDir":  `DELETE FROM dirs WHERE id=?`,
+	"setMeta": `INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)`,
+	"holders": `SELECT d.name FROM copies c JOIN disks d ON d.id=c.disk WHERE c.object=? AND d.lost=0 ORDER BY d.name`,
 }
 
 // BeginUpdate starts an update session.
@@ -65,7 +67,13 @@ func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
 		return nil, err
 	}
 	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano(), xattrIDs: map[string]int64{}}
-	for k, q := range updaterSQL {
+	stmts := map[string]string{}
+	for _, m := range []map[string]string{updaterSQL, versionSQL} {
+		for k, q := range m {
+			stmts[k] = q
+		}
+	}
+	for k, q := range stmts {
 		s, err := conn.PrepareContext(ctx, q)
 		if err != nil {
 			u.close()
@@ -76,6 +84,11 @@ func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		u.close()
 		return nil, err
+	}
+	if err := u.startGeneration(ctx); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		u.close()
+		return nil, fmt.Errorf("begin a generation: %w", err)
 	}
 	return u, nil
 }
@@ -153,16 +166,14 @@ func (u *Updater) Subdirs(ctx context.Context, dir int64) ([]Dir, error) {
 // EnsureDir creates (or updates the mode, mtime and meta of) a directory
 // row and returns its id.
 func (u *Updater) EnsureDir(ctx context.Context, parent int64, name string, mode uint32, mtime int64, m Meta) (int64, error) {
+	changed, err := u.keepDirVersion(ctx, parent, name, mode, mtime, m)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	uid, gid, xattrs, _ := metaArgs(m)
-	err := u.st["ensureDir"].QueryRowContext(ctx, parent, []byte(name), mode, mtime, uid, gid, xattrs).Scan(&id)
+	err = u.st["ensureDir"].QueryRowContext(ctx, parent, []byte(name), mode, mtime, uid, gid, xattrs, u.gen, changed).Scan(&id)
 	return id, err
-}
-
-// TouchDir records a directory's new mode and mtime.
-func (u *Updater) TouchDir(ctx context.Context, id int64, mode uint32, mtime int64) error {
-	_, err := u.st["touchDir"].ExecContext(ctx, mode, mtime, id)
-	return err
 }
 
 // PutObject records an object and returns its row id. (An insert that
@@ -181,46 +192,46 @@ func (u *Updater) PutObject(ctx context.Context, id objects.ID, size int64) (int
 	return ref, err
 }
 
-// PutFile inserts or replaces the row of f (by directory and name). When old
-// is not nil and its content differs, old becomes history at path.
+// PutFile inserts or replaces the row of f (by directory and name). When
+// the row's version (content, mode, mtime, owners, attributes) differs,
+// it becomes history at path first, with reason for a content change
+// ("changed" when empty; "touched" when only the rest differs). old is
+// the caller's copy of the row, if it read one; the comparison is made
+// with the row itself.
 func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason string) error {
-	if old != nil && contentChanged(*old, f) {
-		if err := u.addHistory(ctx, *old, path, reason); err != nil {
-			return err
-		}
-	}
 	ctime, btime, gen := identityArgs(f)
 	uid, gid, xattrs, rdev := metaArgs(f.Meta)
-	_, err := u.st["putFile"].ExecContext(ctx, f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
+	args := []any{f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
 		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen,
-		uid, gid, xattrs, rdev)
+		uid, gid, xattrs, rdev, u.gen}
+	if old == nil {
+		// Usually a new path (a first update): one insert, no version to
+		// keep. A row that is there after all takes the path below.
+		res, err := u.st["newFile"].ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("record %q: %w", path, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+	}
+	changed, err := u.keepFileVersion(ctx, f, path, reason)
 	if err != nil {
+		return err
+	}
+	if _, err = u.st["putFile"].ExecContext(ctx, append(args, changed)...); err != nil {
 		return fmt.Errorf("record %q: %w", path, err)
 	}
 	return nil
 }
 
-func contentChanged(old, f File) bool {
-	return old.Type != f.Type || old.Object != f.Object || old.Target != f.Target || old.Size != f.Size ||
-		old.RDev != f.RDev
-}
-
-// DeleteFile removes a file row, keeping it as history at path.
+// DeleteFile removes a file row, keeping it as history at path (every
+// kind of file: an empty file or a FIFO is part of the tree at a time too).
 func (u *Updater) DeleteFile(ctx context.Context, f File, path string) error {
-	if err := u.addHistory(ctx, f, path, "deleted"); err != nil {
+	if err := u.keepDeletedFile(ctx, f.ID, path); err != nil {
 		return err
 	}
 	_, err := u.st["delFile"].ExecContext(ctx, f.ID)
-	return err
-}
-
-func (u *Updater) addHistory(ctx context.Context, f File, path, reason string) error {
-	if f.Type != Symlink && f.Object == 0 {
-		return nil // an empty or never-hashed file, or a FIFO or device, has no content to keep
-	}
-	uid, gid, xattrs, _ := metaArgs(f.Meta)
-	_, err := u.st["history"].ExecContext(ctx, []byte(path), f.Type, f.Size, f.MTime, f.Mode,
-		nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), u.now, reason, uid, gid, xattrs)
 	return err
 }
 
@@ -254,6 +265,9 @@ func (u *Updater) DeleteDir(ctx context.Context, dir int64, path string, onFile 
 		if err != nil {
 			return n, err
 		}
+	}
+	if err := u.keepDir(ctx, dir, path); err != nil {
+		return n, err
 	}
 	_, err = u.st["delDir"].ExecContext(ctx, dir)
 	return n, err

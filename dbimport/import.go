@@ -283,6 +283,9 @@ func importFiles(ctx context.Context, src *distbackup.Catalog, dst *catalog.Cata
 	}
 	r.Objects = int64(len(s.refs))
 	if s.upd != nil {
+		if err == nil { // the imported tree is the first generation
+			err = s.upd.Complete(ctx, catalog.GenerationCounts{New: r.Files + r.Symlinks})
+		}
 		if ferr := s.upd.Finish(ctx); err == nil {
 			err = ferr
 		}

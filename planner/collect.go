@@ -27,6 +27,7 @@ type planner struct {
 	back     []bool  // back[i]: list[i] re-entered and stays, its eviction is cancelled
 	copies   []int32 // objects copied, in rank order
 	copied   int64   // bytes copied so far, against Policy.Limit
+	grp      group   // the key group the walk is in; see fill.go
 
 	// Emission state; see emit.
 	net int // next position in list[:ptr] to look at for an eviction that stands

@@ -135,6 +135,15 @@ var goldenCases = []goldenCase{
 		"a 1 c1", "b 8 c0", "c 1 c2"}},
 	{name: "priority_within_level", budget: 10, objs: []string{
 		"a 5 c1", "b 5 c1 p2", "c 5 c1 p1", "d 5 c2 p9"}},
+	// Smallest first leaves 30 free that e (45) cannot use; trading c
+	// for e leaves 5 (as trading a and b would, with one more object
+	// left out), which z (a later level) then takes.
+	{name: "fill_gap", budget: 100, objs: []string{
+		"a 10 c0", "b 10 c0", "c 20 c0", "d 30 c0", "e 45 c0", "z 5 c1", "y 6 c1"}},
+	// The trade may evict a worse-keyed copy (x at 3 copies), and never
+	// leaves out a dropped copy that would still fit.
+	{name: "fill_gap_evicts", budget: 50, objs: []string{
+		"a 4 c0", "b 7 c0", "c 12 c0", "x 20 c2 disk", "e 30 c0"}},
 	{name: "evict_3_to_2", budget: 10, objs: []string{
 		"x 10 c2 disk", "p 10 c1"}},
 	{name: "tie_equal_priority", budget: 10, objs: []string{

@@ -31,7 +31,14 @@ func (pl *planner) simulate() {
 	next := 0
 	for {
 		top := len(pl.stack) - 1
-		if top >= 0 && (next == len(pl.cands) || rankCompare(pl.objs, pl.list[pl.stack[top]], pl.cands[next]) < 0) {
+		stackFirst := top >= 0 && (next == len(pl.cands) || rankCompare(pl.objs, pl.list[pl.stack[top]], pl.cands[next]) < 0)
+		if pl.grp.active && (stackFirst || next == len(pl.cands) || keyCompare(pl.grp.key, pl.cands[next]) != 0) {
+			// The key group ends here; its trade (fill.go) may evict
+			// more, so look again before anything re-enters.
+			pl.closeGroup()
+			continue
+		}
+		if stackFirst {
 			pl.reenter(pl.stack[top])
 			pl.stack = pl.stack[:top]
 			continue
@@ -39,6 +46,7 @@ func (pl *planner) simulate() {
 		if next == len(pl.cands) {
 			return
 		}
+		pl.enterGroup(pl.cands[next])
 		pl.consider(pl.cands[next])
 		next++
 	}
@@ -77,6 +85,7 @@ func (pl *planner) consider(c entry) {
 	}
 	if room < s {
 		pl.sum.NoRoom = addAt(pl.sum.NoRoom, lvl, s)
+		pl.missedCand(c)
 		return
 	}
 	if lim > 0 && pl.copied+s > lim {

@@ -3,10 +3,12 @@ package pool
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 	"time"
 
 	"dsb/catalog"
+	"dsb/history"
 	"dsb/objects"
 	"dsb/vpath"
 )
@@ -28,9 +30,13 @@ type Object struct {
 	History   bool
 	KeptUntil int64
 	Pinned    bool
-	Target    int // wanted copies (0: as many as fit); the largest wish of its files
-	Priority  int // the highest priority of its files
-	Disks     uint64
+	// Thinned: every history entry of it past keep-history is under a
+	// daily/weekly/monthly rule that does not keep it: once KeptUntil has
+	// passed it is an orphan, not history kept while room allows.
+	Thinned  bool
+	Target   int // wanted copies (0: as many as fit); the largest wish of its files
+	Priority int // the highest priority of its files
+	Disks    uint64
 	// Unconfirmed: the disks in Disks whose copy is only believed (from
 	// an adopted snapshot), not seen by a reconcile since.
 	Unconfirmed uint64
@@ -99,18 +105,33 @@ func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
 	if err != nil {
 		return err
 	}
-	return cat.EachHistoryEntry(ctx, func(h catalog.HistoryEntry) {
+	th, err := history.LoadThinning(ctx, cat)
+	if err != nil {
+		return err
+	}
+	spare := map[int64]bool{} // objects with an entry kept while room allows once past keep-history
+	err = cat.EachHistoryEntry(ctx, func(h catalog.HistoryEntry) {
 		i, ok := f.index[h.Object]
 		if !ok {
 			return
 		}
 		o := &f.Objects[i]
 		o.Pinned = o.Pinned || h.Pinned()
-		if keep, _ := policy.For(h.Path); keep > 0 {
+		keep, _ := policy.For(h.Path)
+		switch {
+		case th.Kept[h.ID]: // a daily/weekly/monthly rule keeps it: like live data
+			o.History, o.KeptUntil = true, math.MaxInt64
+		case keep > 0:
 			o.History = true
 			o.KeptUntil = max(o.KeptUntil, h.Until+int64(keep))
+			spare[h.Object] = spare[h.Object] || !th.Dropped[h.ID]
 		}
 	})
+	for i := range f.Objects {
+		o := &f.Objects[i]
+		o.Thinned = o.History && !spare[o.Ref] && o.KeptUntil != math.MaxInt64
+	}
+	return err
 }
 
 func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
@@ -215,7 +236,7 @@ func (o *Object) Class(now time.Time) Class {
 		return Pinned
 	case o.History && o.KeptUntil >= now.UnixNano():
 		return Kept
-	case o.History:
+	case o.History && !o.Thinned:
 		return History
 	}
 	return Orphan

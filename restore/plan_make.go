@@ -23,13 +23,18 @@ type Plan struct {
 // holding each selected file's object; each object's bytes are counted on
 // the first disk of the cover (in cover order) that holds it.
 func MakePlan(ctx context.Context, cat *catalog.Catalog, patterns []string) (Plan, error) {
+	return MakePlanAt(ctx, cat, patterns, 0)
+}
+
+// MakePlanAt is MakePlan for the tree at time at (ns; 0: the current tree).
+func MakePlanAt(ctx context.Context, cat *catalog.Catalog, patterns []string, at int64) (Plan, error) {
 	var p Plan
 	sels, err := selectors(patterns)
 	if err != nil {
 		return p, err
 	}
 	var prog Progress
-	entries, err := collect(ctx, cat, sels, 0, &prog)
+	entries, err := collect(ctx, cat, sels, at, &prog)
 	if err != nil {
 		return p, err
 	}

@@ -127,11 +127,11 @@ func selectors(patterns []string) ([]vpath.Selector, error) {
 }
 
 // collect lists the selected files once (a file selected by two patterns
-// is restored once). With at, versions from history that were current then
-// replace the current ones, and files deleted since come back. (A file
-// created after at is still listed: the catalog does not know when a
-// version began.)
+// is restored once). With at, the tree at that time (at.go).
 func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, at int64, p *Progress) ([]catalog.Entry, error) {
+	if at != 0 {
+		return collectAt(ctx, cat, sels, at, p)
+	}
 	seen := map[string]int{}
 	var out []catalog.Entry
 	add := func(e catalog.Entry) error {
@@ -148,24 +148,9 @@ func collect(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector, a
 		}
 		return nil
 	}
-	var notFound error // a path gone now may come back from history
 	for _, s := range sels {
-		err := cat.ListFiles(ctx, s, add)
-		var nf *catalog.NotInCatalogError
-		if errors.As(err, &nf) && at != 0 {
-			notFound = err
-			continue
-		}
-		if err != nil {
+		if err := cat.ListFiles(ctx, s, add); err != nil {
 			return nil, err
-		}
-	}
-	if at != 0 {
-		if err := cat.EachVersionAt(ctx, at, add); err != nil {
-			return nil, err
-		}
-		if notFound != nil && len(out) == 0 {
-			return nil, notFound
 		}
 	}
 	// A glob that matched nothing restores nothing: say so, not exit 0.

@@ -127,6 +127,9 @@ func removeTemps(dfd int) {
 // file written into a directory would change its mtime).
 func (r *restorer) dirs(ctx context.Context, cat *catalog.Catalog, sels []vpath.Selector) error {
 	r.closeDir()
+	if r.opt.At != 0 {
+		return r.dirsAt(ctx, cat, sels)
+	}
 	tree, err := cat.LoadDirs(ctx)
 	if err != nil {
 		return err
@@ -153,7 +156,13 @@ func (r *restorer) dirs(ctx context.Context, cat *catalog.Catalog, sels []vpath.
 
 func (r *restorer) dir(tree *catalog.DirTree, id int64) error {
 	d, _ := tree.Dir(id)
-	els, err := elements(tree.Path(id))
+	return r.dirAt(tree.Path(id), d)
+}
+
+// dirAt creates the directory at path (when missing) and gives it d's
+// mode, owner, attributes and mtime.
+func (r *restorer) dirAt(path string, d catalog.Dir) error {
+	els, err := elements(path)
 	if err != nil {
 		return err
 	}

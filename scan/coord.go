@@ -64,6 +64,10 @@ func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
 	if err == nil {
 		err = co.upd.SetMeta(ctx, "last_update", co.upd.Now().UTC().Format(time.RFC3339Nano))
 	}
+	if err == nil { // the whole walk is recorded: its tree is a state to go back to
+		err = co.upd.Complete(ctx, catalog.GenerationCounts{New: co.res.New + co.res.Renamed,
+			Changed: co.res.Changed, Deleted: co.res.Deleted, Bytes: co.res.BytesHashed})
+	}
 	co.res.Elapsed = time.Since(co.start)
 	co.report()
 	return co.res, err

@@ -50,7 +50,8 @@
 // whether it is a mount point) is recorded at `source map` and by update.
 // A root that is missing, on another filesystem than recorded, no longer a
 // mount point, or empty while the catalog holds files under it (an
-// unplugged drive leaves its bare mount point) is offline: its rows are
+// unplugged drive leaves its bare mount point; no file anywhere below the
+// root, whatever empty folders remain) is offline: its rows are
 // kept, never taken for deletions, and the run exits 3. `source map` again
 // accepts a move; `source map --accept-empty` an emptied source.
 //

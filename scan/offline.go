@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 
@@ -37,6 +38,7 @@ func acceptHint(reason string) string {
 	return ""
 }
 
+// reasonEmpty: no file below the root (empty directories aside).
 const reasonEmpty = "it is empty while the catalog holds files under it"
 
 // RootIdentity finds where a source root is: its filesystem, its path in
@@ -52,21 +54,46 @@ func RootIdentity(real string) (id catalog.RootID, empty bool, err error) {
 	}
 	id.Path, id.MountPoint = rel, rel == "."
 	id.FS = fsIdentity(real, m, st.Dev)
-	d, err := os.Open(real)
+	empty, err = holdsNoFiles(real, id.MountPoint)
+	return id, empty, err
+}
+
+// holdsNoFiles tells whether no file (anything but a directory) is below
+// dir. A tree of empty directories counts as empty: a source whose files
+// all went away while its folders stayed (rm -r */*, a sync client that
+// shows folders before their files) is not trusted to mean "delete them
+// all" any more than an empty mount point is. The walk stops at the
+// first file, so a real tree costs a few directory reads.
+func holdsNoFiles(dir string, mountPoint bool) (bool, error) {
+	d, err := os.Open(dir)
 	if err != nil {
-		return id, false, err
+		return false, err
 	}
 	defer d.Close()
-	names, err := d.Readdirnames(2)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return id, false, err
+	for {
+		ents, err := d.ReadDir(256)
+		for _, e := range ents {
+			// mkfs.ext4 leaves lost+found at a filesystem's root: a
+			// drive emptied with rm -rf /media/x/* still has it.
+			if mountPoint && e.Name() == "lost+found" {
+				continue
+			}
+			if !e.IsDir() {
+				return false, nil
+			}
+			// An unreadable directory may hold files: not empty (the
+			// walk then reports it).
+			if empty, err := holdsNoFiles(filepath.Join(dir, e.Name()), false); err != nil || !empty {
+				return false, nil
+			}
+		}
+		if errors.Is(err, io.EOF) || err == nil && len(ents) == 0 {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
 	}
-	// mkfs.ext4 leaves lost+found at a filesystem's root: a drive emptied
-	// with rm -rf /media/x/* still has it.
-	if id.MountPoint && len(names) == 1 && names[0] == "lost+found" {
-		names = nil
-	}
-	return id, len(names) == 0, nil
 }
 
 // fsIdentity names a filesystem as stably as this machine allows: its UUID

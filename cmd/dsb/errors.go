@@ -42,7 +42,7 @@ func (a *app) exit(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	msg, code, hint := err.Error(), exitError, ""
+	msg, code, hint := oneLine(err.Error()), exitError, ""
 	for _, r := range errorRules {
 		if r.match(err) {
 			code, hint = r.code, r.hint

@@ -14,12 +14,13 @@ import (
 
 func newLsCmd(a *app) *cobra.Command {
 	var ff filterFlags
+	var at string
 	cmd := &cobra.Command{
 		Use:   "ls [PATTERN]",
 		Short: "List files of the catalog with the disks holding each",
 		Long: `List the files under PATTERN: a virtual path (a directory means its whole
 subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
-		Example: "  dsb ls /photos/2019\n  dsb ls '/photos/**/*.jpg' --json\n  dsb ls --disk d1          # what is on d1\n  dsb ls --max-copies 1     # what is at risk\n  dsb ls --missing          # no copy anywhere\n  dsb ls --lose d1 --copies 0   # what losing d1 would lose",
+		Example: "  dsb ls /photos/2019\n  dsb ls '/photos/**/*.jpg' --json\n  dsb ls --disk d1          # what is on d1\n  dsb ls --max-copies 1     # what is at risk\n  dsb ls --missing          # no copy anywhere\n  dsb ls --lose d1 --copies 0   # what losing d1 would lose\n  dsb ls /photos --at '2024-05-01 12:00'",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pattern := ""
@@ -44,13 +45,17 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 				return err
 			}
 			n := 0
-			err = cat.ListFiles(cmd.Context(), sel, func(e catalog.Entry) error {
+			list := func(e catalog.Entry) error {
 				n++
 				if keep(&e) {
 					a.lsEntry(e)
 				}
 				return nil
-			})
+			}
+			if at != "" {
+				return a.lsAt(cmd.Context(), cat, sel, at, list)
+			}
+			err = cat.ListFiles(cmd.Context(), sel, list)
 			if err == nil && n == 0 && sel.Glob() {
 				return &catalog.NoMatchError{Pattern: pattern}
 			}
@@ -58,6 +63,7 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 		},
 	}
 	ff.register(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "list the tree as the last update before this time saw it (see 'dsb log')")
 	return cmd
 }
 

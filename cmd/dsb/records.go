@@ -69,7 +69,7 @@ type specialRecord struct {
 	RDev uint64 `json:"rdev"`
 }
 
-type changeRecord struct {
+type updateChangeRecord struct {
 	Kind    string `json:"kind"`
 	Path    string `json:"path"`
 	PathB64 string `json:"path_b64,omitempty"`
@@ -104,6 +104,10 @@ type settingsRecord struct {
 	Priority           int           `json:"priority"`
 	KeepHistorySeconds float64       `json:"keep_history_seconds"`
 	KeepHistorySetOn   string        `json:"keep_history_set_on"`
+	KeepDaily          int           `json:"keep_daily"`
+	KeepWeekly         int           `json:"keep_weekly"`
+	KeepMonthly        int           `json:"keep_monthly"`
+	ThinningSetOn      string        `json:"thinning_set_on"`
 }
 
 type bitrotRecord struct {
@@ -283,7 +287,7 @@ type errorRecord struct {
 func (fileRecord) recordType() string          { return "file" }
 func (symlinkRecord) recordType() string       { return "symlink" }
 func (specialRecord) recordType() string       { return "special" }
-func (changeRecord) recordType() string        { return "change" }
+func (updateChangeRecord) recordType() string  { return "change" }
 func (configChangeRecord) recordType() string  { return "config_change" }
 func (sourceRecord) recordType() string        { return "source" }
 func (settingsRecord) recordType() string      { return "settings" }

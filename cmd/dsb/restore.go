@@ -52,15 +52,15 @@ other distbackup disks given with --disk PATH), verifying every byte.`,
 				return err
 			}
 			defer cat.Close()
-			if planOnly {
-				return a.restorePlan(cmd.Context(), cat, args)
-			}
 			if at != "" {
-				t, err := parseTime(at)
+				r, err := a.resolveAt(cmd.Context(), cat, at)
 				if err != nil {
-					return usageError{err}
+					return err
 				}
-				opt.At = t.UnixNano()
+				opt.At = r.Time
+			}
+			if planOnly {
+				return a.restorePlan(cmd.Context(), cat, args, opt.At)
 			}
 			if opt.To == "" {
 				return usageError{fmt.Errorf("--to DIR is required")}
@@ -72,7 +72,7 @@ other distbackup disks given with --disk PATH), verifying every byte.`,
 	cmd.Flags().BoolVar(&opt.Overwrite, "overwrite", false, "replace existing files that differ")
 	cmd.Flags().BoolVar(&opt.NumericOwner, "numeric-owner", false, "as root, restore owners by number even where their recorded names exist here (like tar)")
 	cmd.Flags().StringArrayVar(&diskArgs, "disk", nil, "read from this disk only (name, UUID), or also from this disk path (repeatable)")
-	cmd.Flags().StringVar(&at, "at", "", "restore the versions current at this time (RFC 3339 or 2006-01-02 15:04), from history")
+	cmd.Flags().StringVar(&at, "at", "", "restore the tree as the last update before this time saw it (RFC 3339 or 2006-01-02 15:04; see 'dsb log')")
 	cmd.Flags().BoolVar(&planOnly, "plan", false, "print the smallest set of disks that holds the request, and the bytes on each")
 	return cmd
 }
@@ -146,8 +146,8 @@ func (a *app) restoreSummary(r restore.Result, to string) {
 	}
 }
 
-func (a *app) restorePlan(ctx context.Context, cat *catalog.Catalog, patterns []string) error {
-	p, err := restore.MakePlan(ctx, cat, patterns)
+func (a *app) restorePlan(ctx context.Context, cat *catalog.Catalog, patterns []string, at int64) error {
+	p, err := restore.MakePlanAt(ctx, cat, patterns, at)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (a *app) restoreDistbackup(ctx context.Context, path string, opt restore.Op
 	}
 	defer cat.Close()
 	if planOnly {
-		return a.restorePlan(ctx, cat, opt.Patterns)
+		return a.restorePlan(ctx, cat, opt.Patterns, 0)
 	}
 	if opt.To == "" {
 		return usageError{fmt.Errorf("--to DIR is required")}

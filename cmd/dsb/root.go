@@ -49,6 +49,8 @@ attached at a time. Every disk can be restored on its own.`,
 		newTreeCmd(a),
 		newNcduCmd(a),
 		newImportCmd(a),
+		newLogCmd(a),
+		newPruneCmd(a),
 		newScheduleCmd(a),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true

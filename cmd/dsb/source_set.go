@@ -15,6 +15,7 @@ func newSourceSetCmd(a *app) *cobra.Command {
 	var hide, lock, follow bool
 	var copies, priority int
 	var keep string
+	var thin thinFlags
 	cmd := &cobra.Command{
 		Use:   "set VPATH",
 		Short: "Set per-path settings (inherited by the subtree), or show the settings in force",
@@ -29,6 +30,10 @@ func newSourceSetCmd(a *app) *cobra.Command {
   --keep-history D    keep earlier versions like live data this long after
                       they stopped being current (30d, 720h; default 30d;
                       0: not kept); older history stays while room allows
+  --keep-daily N, --keep-weekly N, --keep-monthly N
+                      past keep-history, keep the last version of each of the
+                      last N days (weeks, months) that have one, and drop the
+                      rest ('dsb log --policy' shows it, 'dsb prune' removes it)
 A boolean can be turned off with --hide=false; --inherit FIELD goes back to
 the parent's value. With no flags, print the settings in force at VPATH.`,
 		Example: `  dsb source set /photos --exclude '*.tmp' --exclude '.thumbnails/'
@@ -70,7 +75,11 @@ the parent's value. With no flags, print the settings in force at VPATH.`,
 				kh = &keepChange{set: &d}
 			}
 			ch.Inherit, kh = splitKeepInherit(ch.Inherit, kh)
-			return a.sourceSet(cmd, ch, kh, f.NFlag() > 0)
+			var th *thinChange
+			if ch.Inherit, th, err = thin.change(f, ch.Inherit); err != nil {
+				return err
+			}
+			return a.sourceSet(cmd, ch, kh, th, f.NFlag() > 0)
 		},
 	}
 	f := cmd.Flags()
@@ -82,11 +91,12 @@ the parent's value. With no flags, print the settings in force at VPATH.`,
 	f.IntVar(&copies, "copies", 0, "copy target for this subtree (0: as many as fit)")
 	f.IntVar(&priority, "priority", 0, "priority within a redundancy level (higher first)")
 	f.StringVar(&keep, "keep-history", "", "keep earlier versions like live data this long (30d, 720h; 0: not kept)")
-	f.StringSliceVar(&ch.Inherit, "inherit", nil, "reset fields to the parent's value: hide,lock,follow,copies,priority,keep-history")
+	thin.add(f)
+	f.StringSliceVar(&ch.Inherit, "inherit", nil, "reset fields to the parent's value: hide,lock,follow,copies,priority,keep-history,keep-daily,keep-weekly,keep-monthly")
 	return cmd
 }
 
-func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepChange, change bool) error {
+func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepChange, th *thinChange, change bool) error {
 	for _, f := range ch.Inherit {
 		switch f {
 		case "hide", "lock", "follow", "copies", "priority":
@@ -99,7 +109,7 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepCh
 		return err
 	}
 	defer cat.Close()
-	if change && (kh == nil || !settingEmpty(ch)) {
+	if change && (kh == nil && th == nil || !settingEmpty(ch)) {
 		if err := cat.ChangeSetting(cmd.Context(), ch); err != nil {
 			return err
 		}
@@ -109,11 +119,19 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepCh
 			return err
 		}
 	}
+	if err := applyThin(cmd.Context(), cat, ch.Path, th); err != nil {
+		return err
+	}
 	policy, err := cat.KeepHistoryPolicy(cmd.Context())
 	if err != nil {
 		return err
 	}
+	thinPol, err := cat.ThinPolicy(cmd.Context())
+	if err != nil {
+		return err
+	}
 	keep, keepOn := policy.For(ch.Path)
+	td, tw, tm, thinOn := thinPol.For(ch.Path)
 	all, err := cat.Settings(cmd.Context())
 	if err != nil {
 		return err
@@ -129,7 +147,8 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepCh
 		}
 		a.put(settingsRecord{VPath: ch.Path, Excludes: ex, Hide: eff.Hide, Lock: eff.Lock,
 			FollowSymlinks: eff.Follow, Copies: eff.Copies, Priority: eff.Priority,
-			KeepHistorySeconds: keep.Seconds(), KeepHistorySetOn: keepOn})
+			KeepHistorySeconds: keep.Seconds(), KeepHistorySetOn: keepOn,
+			KeepDaily: td, KeepWeekly: tw, KeepMonthly: tm, ThinningSetOn: thinOn})
 		return nil
 	}
 	a.printf("%s\n", quotePath(ch.Path))
@@ -137,6 +156,7 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepCh
 		a.printf("  %s\n", l)
 	}
 	a.printf("  %s\n", keepLine(policy, ch.Path))
+	a.printf("  %s\n", thinLine(thinPol, ch.Path))
 	return nil
 }
 

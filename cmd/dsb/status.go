@@ -46,7 +46,7 @@ func newStatusCmd(a *app) *cobra.Command {
 			}
 			a.status(f, f.Mask(ids...), lose)
 			a.historyStatus(f, pinned, policy)
-			return nil
+			return a.historyReport(cmd.Context(), cat, f)
 		},
 	}
 	cmd.Flags().StringSliceVar(&lose, "lose", nil, "recompute as if these disks were gone (comma-separated)")

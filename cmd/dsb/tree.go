@@ -14,10 +14,11 @@ import (
 func newTreeCmd(a *app) *cobra.Command {
 	opt := report.TreeOptions{Depth: 2}
 	var ff filterFlags
+	var at string
 	cmd := &cobra.Command{
 		Use:     "tree [VPATH]",
 		Short:   "Sizes, file counts and bytes per copy count for each directory, largest first",
-		Example: "  dsb tree\n  dsb tree /photos --depth 3\n  dsb tree --missing         # what has no copy yet\n  dsb tree --disk d1\n  dsb tree --lose d1,d2      # the \"0 copies\" column: what losing them would lose",
+		Example: "  dsb tree\n  dsb tree /photos --depth 3\n  dsb tree --missing         # what has no copy yet\n  dsb tree --disk d1\n  dsb tree --lose d1,d2      # the \"0 copies\" column: what losing them would lose\n  dsb tree --at 3             # as generation 3 saw it (see 'dsb log')",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, err := rootArg(args)
@@ -34,7 +35,12 @@ func newTreeCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer cat.Close()
-			rows, err := report.Tree(cmd.Context(), cat, root, opt)
+			var rows []report.DirStat
+			if at != "" {
+				rows, err = a.treeAt(cmd.Context(), cat, root, at, opt)
+			} else {
+				rows, err = report.Tree(cmd.Context(), cat, root, opt)
+			}
 			if err != nil {
 				return err
 			}
@@ -47,6 +53,7 @@ func newTreeCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&opt.Depth, "depth", 2, "directory levels to show (0: all)")
 	ff.register(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "the tree as the last update before this time (or generation N) saw it")
 	return cmd
 }
 

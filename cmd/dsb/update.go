@@ -127,7 +127,7 @@ func (a *app) updateSummary(r scan.Result) {
 // printChange prints one recorded change (update -v).
 func (a *app) printChange(c scan.Change) {
 	if a.json {
-		a.put(changeRecord{Kind: c.Kind, Path: c.Path, PathB64: b64(c.Path), From: c.From, FromB64: b64(c.From)})
+		a.put(updateChangeRecord{Kind: c.Kind, Path: c.Path, PathB64: b64(c.Path), From: c.From, FromB64: b64(c.From)})
 		return
 	}
 	if c.From != "" {

@@ -16,10 +16,11 @@ import (
 )
 
 func newWhyCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var at string
+	cmd := &cobra.Command{
 		Use:     "why PATH",
 		Short:   "Explain one file (its object, copy target, the disks holding it, what backup would do next) or one directory",
-		Example: "  dsb why /photos/2019/IMG_0001.JPG\n  dsb why /photos/2019   # totals by copy count",
+		Example: "  dsb why /photos/2019/IMG_0001.JPG\n  dsb why /photos/2019   # totals by copy count\n  dsb why /photos/2019/IMG_0001.JPG --at 2024-05-01",
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vp, err := vpath.Clean(args[0])
@@ -31,6 +32,9 @@ func newWhyCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer cat.Close()
+			if at != "" {
+				return a.whyAt(cmd, cat, vp, at)
+			}
 			tree, err := cat.LoadDirs(cmd.Context())
 			if err != nil {
 				return err
@@ -53,6 +57,8 @@ func newWhyCmd(a *app) *cobra.Command {
 			return a.why(cmd, cat, vp, f)
 		},
 	}
+	cmd.Flags().StringVar(&at, "at", "", "explain the version the last update before this time (or generation N) saw")
+	return cmd
 }
 
 func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog.File) error {
