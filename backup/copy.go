@@ -179,6 +179,10 @@ func (x *executor) finishCopy(r copyResult) error {
 	}
 	if !r.done {
 		x.skipped++
+		if x.skippedRefs == nil {
+			x.skippedRefs = map[int64]string{}
+		}
+		x.skippedRefs[o.Ref] = "skipped"
 		x.prog.BytesToCopy -= o.Size
 		why := "no file with this content is left to read it from; run 'dsb update'"
 		if len(r.attempts) > 0 {

@@ -31,6 +31,9 @@ type executor struct {
 	tooLarge               int64
 	bytesSinceFlush        int64
 	deleted, bytesDeleted  int64
+	// skippedRefs: objects this run could not copy (no source file
+	// read right); a refill pass plans without them.
+	skippedRefs map[int64]string
 	prog                   Progress
 	// read and done count, while copy workers run, the bytes read from
 	// sources and the objects finished, so the progress bar moves within a

@@ -95,7 +95,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	if err := pool.Seen(ctx, cat, &d, root, start); err != nil {
 		return res, err
 	}
-	p, err := prepareAttached(ctx, cat, d, root, opt.Options)
+	p, err := prepareAttached(ctx, cat, d, root, opt.Options, nil)
 	if err != nil {
 		return res, err
 	}
@@ -115,6 +115,9 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	dir.Batch() // the executor commits batches before recording copies
 	x := newExecutor(ctx, cat, p, dir, root, opt)
 	err = x.run()
+	if err == nil {
+		err = refill(ctx, cat, d, root, opt, dir, x)
+	}
 	res.Copied, res.BytesCopied, res.Deleted, res.BytesDeleted, res.Skipped = x.copied, x.bytes, x.deleted, x.bytesDeleted, x.skipped
 	res.TooLarge = x.tooLarge
 	if errors.Is(err, ErrDiskFull) {
@@ -143,7 +146,8 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 
 // prepareAttached plans with the room measured on the disk attached at
 // root, and records what was measured for plans made while it is away.
-func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options) (*Prepared, error) {
+// The objects in except are left out, like those the disk refused.
+func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options, except map[int64]string) (*Prepared, error) {
 	room, err := measureRoom(ctx, cat, d, root)
 	if err != nil {
 		return nil, err
@@ -154,10 +158,10 @@ func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 		}
 		d.Space = room.Space()
 	}
-	return prepareWith(ctx, cat, d, room, opt)
+	return prepareWith(ctx, cat, d, room, opt, except)
 }
 
-func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room Room, opt Options) (*Prepared, error) {
+func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room Room, opt Options, except map[int64]string) (*Prepared, error) {
 	f, err := pool.Load(ctx, cat)
 	if err != nil {
 		return nil, err
@@ -165,6 +169,14 @@ func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room
 	refused, err := cat.Refusals(ctx, d.ID)
 	if err != nil {
 		return nil, err
+	}
+	if len(except) > 0 {
+		if refused == nil {
+			refused = map[int64]string{}
+		}
+		for ref, why := range except {
+			refused[ref] = why
+		}
 	}
 	return Prepare(f, d, room, refused, opt), nil
 }
@@ -192,13 +204,13 @@ func PlanFor(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, path str
 		if err != nil {
 			return nil, err
 		}
-		return prepareWith(ctx, cat, d, room, opt)
+		return prepareWith(ctx, cat, d, room, opt, nil)
 	}
 	room, err := measureRoom(ctx, cat, d, path)
 	if err != nil {
 		return nil, err
 	}
-	return prepareWith(ctx, cat, d, room, opt)
+	return prepareWith(ctx, cat, d, room, opt, nil)
 }
 
 // reserveFile holds back space for the disk's final description.
