@@ -34,7 +34,7 @@ type executor struct {
 	// skippedRefs: objects this run could not copy (no source file
 	// read right); a refill pass plans without them.
 	skippedRefs map[int64]string
-	prog                   Progress
+	prog        Progress
 	// read and done count, while copy workers run, the bytes read from
 	// sources and the objects finished, so the progress bar moves within a
 	// batch and within a large file (see liveProgress).
