@@ -6,7 +6,6 @@ import (
 
 	"dsb/catalog"
 	"dsb/disks"
-	"dsb/objects"
 )
 
 // Room says how a disk's budget is spent, in allocated bytes: what
@@ -105,13 +104,11 @@ func descriptionBound(ctx context.Context, cat *catalog.Catalog, block int64) (i
 	if err != nil {
 		return 0, err
 	}
-	var nobj, ncopies int64
-	if err := cat.EachObject(ctx, func(int64, objects.ID, int64) { nobj++ }); err != nil {
+	n, err := cat.CountRows(ctx)
+	if err != nil {
 		return 0, err
 	}
-	if err := cat.EachCopy(ctx, func(int64, int64) { ncopies++ }); err != nil {
-		return 0, err
-	}
+	nobj, ncopies := n.Objects, n.Copies
 	ds, err := cat.Disks(ctx)
 	if err != nil {
 		return 0, err

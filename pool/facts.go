@@ -40,7 +40,7 @@ type Object struct {
 type Facts struct {
 	Objects []Object
 	Disks   []catalog.Disk
-	index   map[int64]int32 // object ref → position in Objects
+	index   refIndex        // object ref → position in Objects
 	bit     map[int64]uint  // disk id → bit in Object.Disks
 	lost    uint64          // bits of disks marked lost
 }
@@ -49,7 +49,7 @@ type Facts struct {
 // and priority: when files sharing an object disagree, the largest target
 // (0, unlimited, being largest) and the highest priority win.
 func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
-	f := &Facts{index: map[int64]int32{}, bit: map[int64]uint{}}
+	f := &Facts{bit: map[int64]uint{}}
 	var err error
 	if f.Disks, err = cat.Disks(ctx); err != nil {
 		return nil, err
@@ -63,8 +63,13 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 			f.lost |= 1 << uint(i)
 		}
 	}
+	n, err := cat.CountRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.Objects = make([]Object, 0, n.Objects)
 	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
-		f.index[ref] = int32(len(f.Objects))
+		f.index.set(ref, int32(len(f.Objects)))
 		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
 	})
 	if err != nil {
@@ -77,7 +82,7 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 		return nil, err
 	}
 	err = cat.EachCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index[ref]; ok {
+		if i, ok := f.index.get(ref); ok {
 			f.Objects[i].Disks |= 1 << f.bit[disk]
 		}
 	})
@@ -85,7 +90,7 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 		return nil, err
 	}
 	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index[ref]; ok {
+		if i, ok := f.index.get(ref); ok {
 			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
 		}
 	})
@@ -100,7 +105,7 @@ func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
 		return err
 	}
 	return cat.EachHistoryEntry(ctx, func(h catalog.HistoryEntry) {
-		i, ok := f.index[h.Object]
+		i, ok := f.index.get(h.Object)
 		if !ok {
 			return
 		}
@@ -138,7 +143,7 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
 		return w
 	}
 	err = cat.EachLiveFile(ctx, func(ref, dir int64) {
-		i, ok := f.index[ref]
+		i, ok := f.index.get(ref)
 		if !ok {
 			return
 		}
@@ -196,7 +201,7 @@ func (f *Facts) On(o *Object, id int64) bool {
 
 // Find returns the object with row id ref.
 func (f *Facts) Find(ref int64) (*Object, bool) {
-	i, ok := f.index[ref]
+	i, ok := f.index.get(ref)
 	if !ok {
 		return nil, false
 	}

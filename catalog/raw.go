@@ -1,0 +1,72 @@
+package catalog
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// eachRaw runs query on one connection of the pool and calls fn with each
+// row's values straight from the driver (int64, float64, []byte, string or
+// nil), skipping database/sql's per-row locking and conversions: for the
+// scans of every object, file or copy (pool.Load) those were a fifth of
+// the time. fn must not keep a []byte it is given past its return.
+func (c *Catalog) eachRaw(ctx context.Context, query string, fn func(row []driver.Value) error, args ...any) error {
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("catalog: the SQLite driver cannot query directly")
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := q.QueryContext(ctx, query, named)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		row := make([]driver.Value, len(rows.Columns()))
+		for {
+			if err := rows.Next(row); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			if err := fn(row); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// rawInt reads an INTEGER value of eachRaw (0 for NULL).
+func rawInt(v driver.Value) (int64, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case nil:
+		return 0, nil
+	}
+	return 0, fmt.Errorf("catalog: %T where an integer was expected", v)
+}
+
+// Counts are the numbers of rows of the big tables.
+type Counts struct{ Objects, Copies int64 }
+
+// CountRows counts objects and copies (SQLite counts a table without
+// decoding its rows: milliseconds where reading them takes seconds).
+func (c *Catalog) CountRows(ctx context.Context) (Counts, error) {
+	var n Counts
+	err := c.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM objects), (SELECT count(*) FROM copies)`).
+		Scan(&n.Objects, &n.Copies)
+	return n, err
+}
