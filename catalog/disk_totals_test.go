@@ -38,6 +38,17 @@ func TestDiskTotalsFollowCopies(t *testing.T) {
 	}
 	check := func(step string) {
 		t.Helper()
+		n, bytes, err := c.ObjectTotals(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wn, wbytes int64
+		if err := c.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM objects`).Scan(&wn, &wbytes); err != nil {
+			t.Fatal(err)
+		}
+		if n != wn || bytes != wbytes {
+			t.Fatalf("%s: object totals %d, %d bytes; sums %d, %d bytes", step, n, bytes, wn, wbytes)
+		}
 		got, err := c.Disks(ctx)
 		if err != nil {
 			t.Fatal(err)

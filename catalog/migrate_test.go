@@ -43,6 +43,8 @@ func TestMigrationsByNumber(t *testing.T) {
 		`DROP TRIGGER disk_totals_copy_add`, `DROP TRIGGER disk_totals_copy_remove`,
 		`DROP TRIGGER disk_totals_copy_change`, `DROP TRIGGER disk_totals_block_size`,
 		`DROP TRIGGER disk_totals_disk_remove`, `DROP TABLE disk_totals`,
+		`DROP TRIGGER object_totals_add`, `DROP TRIGGER object_totals_remove`, `DROP TRIGGER object_totals_change`,
+		`DROP TABLE object_totals`,
 		`DROP TABLE refusals`, `DROP TABLE keep_history`, `ALTER TABLE copies DROP COLUMN unconfirmed`,
 		`ALTER TABLE disks DROP COLUMN block_size`, `ALTER TABLE disks DROP COLUMN capacity`,
 		`ALTER TABLE disks DROP COLUMN foreign_bytes`, `ALTER TABLE disks DROP COLUMN reserve`,

@@ -70,3 +70,10 @@ func (c *Catalog) CountRows(ctx context.Context) (Counts, error) {
 		Scan(&n.Objects, &n.Copies)
 	return n, err
 }
+
+// ObjectTotals returns the number and bytes of all objects (kept by
+// triggers, migration 0006).
+func (c *Catalog) ObjectTotals(ctx context.Context) (objects, bytes int64, err error) {
+	err = c.db.QueryRowContext(ctx, `SELECT objects, bytes FROM object_totals WHERE id=1`).Scan(&objects, &bytes)
+	return objects, bytes, err
+}

@@ -83,3 +83,22 @@ END;
 CREATE TRIGGER disk_totals_disk_remove AFTER DELETE ON disks BEGIN
   DELETE FROM disk_totals WHERE disk=old.id;
 END;
+
+-- The number and bytes of all objects (one row, id 1), for bounds that
+-- must not read every object (`dsb why`: does the disk hold everything?).
+CREATE TABLE object_totals(
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  objects INTEGER NOT NULL,
+  bytes   INTEGER NOT NULL
+);
+INSERT INTO object_totals(id, objects, bytes) SELECT 1, count(*), coalesce(sum(size), 0) FROM objects;
+
+CREATE TRIGGER object_totals_add AFTER INSERT ON objects BEGIN
+  UPDATE object_totals SET objects = objects + 1, bytes = bytes + new.size WHERE id = 1;
+END;
+CREATE TRIGGER object_totals_remove AFTER DELETE ON objects BEGIN
+  UPDATE object_totals SET objects = objects - 1, bytes = bytes - old.size WHERE id = 1;
+END;
+CREATE TRIGGER object_totals_change AFTER UPDATE OF size ON objects WHEN old.size <> new.size BEGIN
+  UPDATE object_totals SET bytes = bytes - old.size + new.size WHERE id = 1;
+END;

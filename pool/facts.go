@@ -49,19 +49,9 @@ type Facts struct {
 // and priority: when files sharing an object disagree, the largest target
 // (0, unlimited, being largest) and the highest priority win.
 func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
-	f := &Facts{bit: map[int64]uint{}}
-	var err error
-	if f.Disks, err = cat.Disks(ctx); err != nil {
+	f, err := newFacts(ctx, cat)
+	if err != nil {
 		return nil, err
-	}
-	if len(f.Disks) > MaxDisks {
-		return nil, fmt.Errorf("the pool has %d disks; dsb supports at most %d", len(f.Disks), MaxDisks)
-	}
-	for i, d := range f.Disks {
-		f.bit[d.ID] = uint(i)
-		if d.Lost {
-			f.lost |= 1 << uint(i)
-		}
 	}
 	n, err := cat.CountRows(ctx)
 	if err != nil {
@@ -75,10 +65,10 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.loadLive(ctx, cat); err != nil {
+	if err := f.loadLive(ctx, cat, cat.EachLiveFile); err != nil {
 		return nil, err
 	}
-	if err := f.loadHistory(ctx, cat); err != nil {
+	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
 		return nil, err
 	}
 	err = cat.EachCopy(ctx, func(ref, disk int64) {
@@ -97,14 +87,34 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	return f, err
 }
 
+// newFacts reads the disks, without any object.
+func newFacts(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
+	f := &Facts{bit: map[int64]uint{}}
+	var err error
+	if f.Disks, err = cat.Disks(ctx); err != nil {
+		return nil, err
+	}
+	if len(f.Disks) > MaxDisks {
+		return nil, fmt.Errorf("the pool has %d disks; dsb supports at most %d", len(f.Disks), MaxDisks)
+	}
+	for i, d := range f.Disks {
+		f.bit[d.ID] = uint(i)
+		if d.Lost {
+			f.lost |= 1 << uint(i)
+		}
+	}
+	return f, nil
+}
+
 // loadHistory applies each history entry's keep-history (per path,
 // inherited) to its object.
-func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
+func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog,
+	each func(context.Context, func(catalog.HistoryEntry)) error) error {
 	policy, err := cat.KeepHistoryPolicy(ctx)
 	if err != nil {
 		return err
 	}
-	return cat.EachHistoryEntry(ctx, func(h catalog.HistoryEntry) {
+	return each(ctx, func(h catalog.HistoryEntry) {
 		i, ok := f.index.get(h.Object)
 		if !ok {
 			return
@@ -118,7 +128,9 @@ func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
 	})
 }
 
-func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
+// loadLive applies the settings of the directories of the current files
+// that each gives (cat.EachLiveFile, or the files of one object).
+func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog, each func(context.Context, func(ref, dir int64)) error) error {
 	tree, err := cat.LoadDirs(ctx)
 	if err != nil {
 		return err
@@ -142,7 +154,7 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
 		wishes[dir] = w
 		return w
 	}
-	err = cat.EachLiveFile(ctx, func(ref, dir int64) {
+	err = each(ctx, func(ref, dir int64) {
 		i, ok := f.index.get(ref)
 		if !ok {
 			return

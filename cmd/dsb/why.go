@@ -8,7 +8,6 @@ import (
 
 	"dsb/backup"
 	"dsb/catalog"
-	"dsb/planner"
 	"dsb/pool"
 	"dsb/vpath"
 )
@@ -65,11 +64,10 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		}
 		return nil
 	}
-	facts, err := pool.Load(ctx, cat)
+	facts, o, err := pool.LoadObject(ctx, cat, f.Object)
 	if err != nil {
 		return err
 	}
-	o, _ := facts.Find(f.Object)
 	holders, err := cat.HoldersOf(ctx, f.Object)
 	if err != nil {
 		return err
@@ -95,16 +93,16 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 	}
 	out["disks"] = hs
 	var next []map[string]any
+	explain := backup.Explainer{Cat: cat, Facts: facts, Obj: o, Opt: backup.Options{Now: time.Now}}
 	for _, d := range facts.Disks {
 		if d.Lost {
 			continue
 		}
-		p, err := backup.PrepareFrom(cmd.Context(), cat, facts, d, backup.Options{Now: time.Now})
+		w, in, err := explain.For(ctx, d)
 		if err != nil {
 			return err
 		}
-		if i, ok := p.Index(f.Object); ok {
-			w := planner.Why(p.State, p.Policy, p.Plan, i)
+		if in {
 			a.printf("  next backup of %-8s %s\n", d.Name+":", w)
 			next = append(next, map[string]any{"disk": d.Name, "why": w})
 		}
