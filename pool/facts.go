@@ -40,9 +40,9 @@ type Object struct {
 type Facts struct {
 	Objects []Object
 	Disks   []catalog.Disk
-	index   refIndex        // object ref → position in Objects
-	bit     map[int64]uint  // disk id → bit in Object.Disks
-	lost    uint64          // bits of disks marked lost
+	index   refIndex       // object ref → position in Objects
+	bit     map[int64]uint // disk id → bit in Object.Disks
+	lost    uint64         // bits of disks marked lost
 }
 
 // Load reads the facts. Per-path settings give each live object its target
