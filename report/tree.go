@@ -45,10 +45,10 @@ type DirStat struct {
 	NoContent Count
 }
 
-func (s *DirStat) addFile(e catalog.Entry) {
-	c := Count{1, e.Size}
+func (s *DirStat) addFile(b catalog.Brief) {
+	c := Count{1, b.Size}
 	s.Count.add(c)
-	n, ok := copiesOf(e)
+	n, ok := briefCopies(b)
 	if !ok {
 		s.NoContent.add(c)
 		return
@@ -82,6 +82,14 @@ func copiesOf(e catalog.Entry) (int, bool) {
 	return len(e.Disks), true
 }
 
+// briefCopies is copiesOf for a Brief.
+func briefCopies(b catalog.Brief) (int, bool) {
+	if b.Type == catalog.Symlink || b.Size == 0 {
+		return 0, false
+	}
+	return b.Copies(), true // a file still to be hashed has no object: 0
+}
+
 // Tree returns the directories under root (root first, then each subtree
 // in turn, larger siblings first) with their totals.
 func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOptions) ([]DirStat, error) {
@@ -89,7 +97,11 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 	if err != nil {
 		return nil, err
 	}
-	keep, err := treeFilter(ctx, cat, opt)
+	briefs, err := cat.NewBriefs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := treeFilter(ctx, cat, opt, briefs)
 	if err != nil {
 		return nil, err
 	}
@@ -98,9 +110,10 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 	for _, id := range order {
 		stats[id] = &DirStat{Path: t.Path(id)}
 	}
-	err = cat.ListFiles(ctx, vpath.Selector{Root: t.Path(rootID)}, func(e catalog.Entry) error {
-		if s := stats[e.Dir]; s != nil && keep(e) { // nil: a directory newer than t
-			s.addFile(e)
+	in := func(dir int64) bool { return stats[dir] != nil }
+	err = briefs.Each(ctx, cat, order, in, t.Len(), func(b catalog.Brief) error {
+		if keep(b) {
+			stats[b.Dir].addFile(b)
 		}
 		return nil
 	})
@@ -150,11 +163,11 @@ func lookupRoot(ctx context.Context, cat *catalog.Catalog, root string) (*catalo
 }
 
 // treeFilter returns which files the options keep.
-func treeFilter(ctx context.Context, cat *catalog.Catalog, opt TreeOptions) (func(catalog.Entry) bool, error) {
+func treeFilter(ctx context.Context, cat *catalog.Catalog, opt TreeOptions, briefs *catalog.Briefs) (func(catalog.Brief) bool, error) {
 	if opt.Copies < AnyCopies {
 		return nil, fmt.Errorf("copies filter %d: want %d (any) or a count", opt.Copies, AnyCopies)
 	}
-	disk := ""
+	var mask uint64 // 0: no disk filter
 	if opt.Disk != "" {
 		d, err := pool.Resolve(ctx, cat, opt.Disk)
 		if err != nil {
@@ -163,15 +176,19 @@ func treeFilter(ctx context.Context, cat *catalog.Catalog, opt TreeOptions) (fun
 		if d.Lost {
 			return nil, fmt.Errorf("disk %s is marked lost: its copies no longer count", d.Name)
 		}
-		disk = d.Name
+		for i, b := range briefs.Disks {
+			if b.ID == d.ID {
+				mask = 1 << uint(i)
+			}
+		}
 	}
-	return func(e catalog.Entry) bool {
+	return func(b catalog.Brief) bool {
 		if opt.Copies != AnyCopies {
-			if n, ok := copiesOf(e); !ok || n != opt.Copies {
+			if n, ok := briefCopies(b); !ok || n != opt.Copies {
 				return false
 			}
 		}
-		return disk == "" || slices.Contains(e.Disks, disk)
+		return opt.Disk == "" || b.Disks&mask != 0
 	}, nil
 }
 
