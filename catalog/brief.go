@@ -129,3 +129,14 @@ func (b *Briefs) eachByDir(ctx context.Context, c *Catalog, dirs []int64, fn fun
 	}
 	return nil
 }
+
+// ListDir lists the files of directory dir (at dirPath) alone, in name
+// order, as ListFiles does.
+func (c *Catalog) ListDir(ctx context.Context, dir int64, dirPath string) ([]Entry, error) {
+	stmt, err := c.db.PrepareContext(ctx, listSQL)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	return listDir(ctx, stmt, dir, dirPath)
+}

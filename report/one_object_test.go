@@ -2,10 +2,12 @@ package report
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"dsb/catalog"
 	"dsb/pool"
+	"dsb/restore"
 	"dsb/vpath"
 )
 
@@ -38,6 +40,33 @@ func TestLoadObjectMatchesLoad(t *testing.T) {
 		}
 		if f.Copies(got, 0) != all.Copies(&want, 0) || f.Confirmed(got, 0) != all.Confirmed(&want, 0) {
 			t.Errorf("object %d: copies differ", want.Ref)
+		}
+	}
+}
+
+// restore.MakePlan answers a directory from catalog.Briefs; a glob takes
+// the general path. Both must give the same plan, disk order included.
+func TestRestorePlanBriefsMatchesGeneral(t *testing.T) {
+	ctx := context.Background()
+	cat := fixture(t)
+	for _, c := range [][2][]string{
+		{{"/"}, {"/**"}},
+		{{"/photos"}, {"/photos/**"}},
+		{{"/videos", "/photos/sub"}, {"/videos/**", "/photos/sub/**"}},
+	} {
+		fast, err := restore.MakePlan(ctx, cat, c[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		general, err := restore.MakePlan(ctx, cat, c[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fast, general) {
+			t.Errorf("plan of %q: %+v; of %q: %+v", c[0], fast, c[1], general)
+		}
+		if fast.Files == 0 {
+			t.Errorf("plan of %q: no files", c[0])
 		}
 	}
 }

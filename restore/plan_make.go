@@ -28,6 +28,9 @@ func MakePlan(ctx context.Context, cat *catalog.Catalog, patterns []string) (Pla
 	if err != nil {
 		return p, err
 	}
+	if p, ok, err := planBriefs(ctx, cat, sels); ok || err != nil {
+		return p, err
+	}
 	var prog Progress
 	entries, err := collect(ctx, cat, sels, 0, &prog)
 	if err != nil {
