@@ -126,3 +126,53 @@ func TestDiskTotalsFollowCopies(t *testing.T) {
 	}
 	check("disk added after a removal")
 }
+
+// The generation moves with every change a disk's description holds,
+// and not with a backup's own bookkeeping.
+func TestGenerationCountsChanges(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(ctx, filepath.Join(t.TempDir(), "dsb.sqlite"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	d, err := c.AddDisk(ctx, Disk{UUID: "u1", Name: "d1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := func() int64 {
+		t.Helper()
+		g, err := c.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	step := func(what string, moves bool, fn func() error) {
+		t.Helper()
+		before := gen()
+		if err := fn(); err != nil {
+			t.Fatal(err)
+		}
+		if after := gen(); (after != before) != moves {
+			t.Errorf("%s: generation %d -> %d, want a change: %v", what, before, after, moves)
+		}
+	}
+	cp := Copy{Hash: objects.ID(sha256.Sum256([]byte("x"))), Size: 10, VerifiedAt: 5}
+	step("copy added", true, func() error { return c.ApplyCopies(ctx, CopyChange{Disk: d.ID, Add: []Copy{cp}}) })
+	step("confirm with nothing unconfirmed", false, func() error { return c.ConfirmDisk(ctx, d.ID, time.Unix(0, 9)) })
+	step("disk space recorded", false, func() error { return c.SaveDiskSpace(ctx, d.ID, DiskSpace{BlockSize: 4096}) })
+	d.LastSeen, d.LastPath = 77, "/mnt/x"
+	step("disk seen", false, func() error { return c.SaveDisk(ctx, d) })
+	step("described", false, func() error { return c.SetDescribedGen(ctx, d.ID, 3) })
+	d.Lost = true
+	step("disk lost", true, func() error { return c.SaveDisk(ctx, d) })
+	step("source mapped", true, func() error { _, err := c.MapSource(ctx, "/s", t.TempDir()); return err })
+	have, err := c.DiskCopies(ctx, d.ID)
+	if err != nil || len(have) != 1 {
+		t.Fatal(have, err)
+	}
+	have[0].VerifiedAt = 99
+	step("copy verified", true, func() error { return c.ApplyCopies(ctx, CopyChange{Disk: d.ID, Verified: have}) })
+	step("copy removed", true, func() error { return c.ApplyCopies(ctx, CopyChange{Disk: d.ID, Remove: []int64{have[0].Object}}) })
+}

@@ -24,23 +24,19 @@ const listSQL = `SELECT f.id, f.name, f.type, f.size, f.mtime, f.mode, f.ino, f.
 
 // ListFiles calls fn for every file selected by sel, in path order.
 func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Entry) error) error {
-	t, err := c.LoadDirs(ctx)
+	root, dirSel := sel.Root, true
+	dirs, ok, err := c.listDirs(ctx, root)
 	if err != nil {
 		return err
 	}
-	root, dirSel := sel.Root, true
-	id, ok := t.Lookup(root)
 	if !ok {
 		// The pattern may name a single file.
 		dir, _ := vpath.Split(root)
-		if id, ok = t.Lookup(dir); !ok {
-			return nil
+		id, ok, err := c.lookupDir(ctx, dir)
+		if err != nil || !ok {
+			return err
 		}
-		dirSel = false
-	}
-	dirs := []int64{id}
-	if dirSel {
-		dirs = t.Subtree(id)
+		dirs, dirSel = []dirRef{{id, dir}}, false
 	}
 	stmt, err := c.db.PrepareContext(ctx, listSQL)
 	if err != nil {
@@ -48,9 +44,9 @@ func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Ent
 	}
 	defer stmt.Close()
 	for _, d := range dirs {
-		entries, err := listDir(ctx, stmt, d, t.Path(d))
+		entries, err := listDir(ctx, stmt, d.id, d.path)
 		if err != nil {
-			return fmt.Errorf("list %s: %w", t.Path(d), err)
+			return fmt.Errorf("list %s: %w", d.path, err)
 		}
 		for _, e := range entries {
 			if (dirSel || e.Path == root) && sel.Matches(e.Path) {

@@ -77,3 +77,28 @@ func (c *Catalog) ObjectTotals(ctx context.Context) (objects, bytes int64, err e
 	err = c.db.QueryRowContext(ctx, `SELECT objects, bytes FROM object_totals WHERE id=1`).Scan(&objects, &bytes)
 	return objects, bytes, err
 }
+
+// Generation is the catalog's generation (migration 0006): it changes
+// whenever anything a disk's description holds changes.
+func (c *Catalog) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	err := c.db.QueryRowContext(ctx, `SELECT gen FROM catalog_gen WHERE id=1`).Scan(&g)
+	return g, err
+}
+
+// DescribedGen returns the generation disk's description was written at
+// (0: unknown).
+func (c *Catalog) DescribedGen(ctx context.Context, disk int64) (int64, error) {
+	var g int64
+	err := c.db.QueryRowContext(ctx, `SELECT described_gen FROM disks WHERE id=?`, disk).Scan(&g)
+	return g, err
+}
+
+// SetDescribedGen records that disk's description holds generation gen.
+func (c *Catalog) SetDescribedGen(ctx context.Context, disk, gen int64) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	_, err := c.db.ExecContext(ctx, `UPDATE disks SET described_gen=? WHERE id=?`, gen, disk)
+	return err
+}

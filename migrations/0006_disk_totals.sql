@@ -102,3 +102,61 @@ END;
 CREATE TRIGGER object_totals_change AFTER UPDATE OF size ON objects WHEN old.size <> new.size BEGIN
   UPDATE object_totals SET bytes = bytes - old.size + new.size WHERE id = 1;
 END;
+
+-- The catalog's generation: bumped by every change of what a disk's
+-- description (snapshot, manifest) holds, so that a backup with nothing
+-- to do does not rewrite a description that would come out the same. The
+-- bookkeeping a backup itself writes (a disk's last_seen, path, measured
+-- space, reconciled_at) does not count: a stale copy of it in a snapshot
+-- is harmless. disks.described_gen: the generation its description was
+-- written at (0: never, or before this migration).
+CREATE TABLE catalog_gen(
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  gen INTEGER NOT NULL
+);
+INSERT INTO catalog_gen(id, gen) VALUES(1, 1);
+ALTER TABLE disks ADD COLUMN described_gen INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER catalog_gen_files_insert AFTER INSERT ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_files_delete AFTER DELETE ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_files_update AFTER UPDATE ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_dirs_insert AFTER INSERT ON dirs BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_dirs_delete AFTER DELETE ON dirs BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_dirs_update AFTER UPDATE ON dirs BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_objects_insert AFTER INSERT ON objects BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_objects_delete AFTER DELETE ON objects BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_objects_update AFTER UPDATE ON objects BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_history_insert AFTER INSERT ON history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_history_delete AFTER DELETE ON history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_history_update AFTER UPDATE ON history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_settings_insert AFTER INSERT ON settings BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_settings_delete AFTER DELETE ON settings BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_settings_update AFTER UPDATE ON settings BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_keep_history_insert AFTER INSERT ON keep_history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_keep_history_delete AFTER DELETE ON keep_history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_keep_history_update AFTER UPDATE ON keep_history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_xattr_sets_insert AFTER INSERT ON xattr_sets BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_xattr_sets_delete AFTER DELETE ON xattr_sets BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_xattr_sets_update AFTER UPDATE ON xattr_sets BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_owner_names_insert AFTER INSERT ON owner_names BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_owner_names_delete AFTER DELETE ON owner_names BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_owner_names_update AFTER UPDATE ON owner_names BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_refusals_insert AFTER INSERT ON refusals BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_refusals_delete AFTER DELETE ON refusals BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_refusals_update AFTER UPDATE ON refusals BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_copies_insert AFTER INSERT ON copies BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_copies_delete AFTER DELETE ON copies BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_copies_update AFTER UPDATE ON copies
+WHEN (old.object, old.disk, old.verified_at, old.unconfirmed) IS NOT (new.object, new.disk, new.verified_at, new.unconfirmed)
+BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_sources_insert AFTER INSERT ON sources BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_sources_delete AFTER DELETE ON sources BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_sources_update AFTER UPDATE ON sources
+WHEN (old.vpath, old.realpath, old.fs_id, old.fs_path, old.mountpoint, old.accept)
+  IS NOT (new.vpath, new.realpath, new.fs_id, new.fs_path, new.mountpoint, new.accept)
+BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_disks_insert AFTER INSERT ON disks BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_disks_delete AFTER DELETE ON disks BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+CREATE TRIGGER catalog_gen_disks_update AFTER UPDATE ON disks
+WHEN (old.uuid, old.name, old.budget, old.lost, old.last_verified) IS NOT (new.uuid, new.name, new.budget, new.lost, new.last_verified)
+BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
