@@ -2,9 +2,12 @@ package backup
 
 import (
 	"context"
-	"os"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"dsb/catalog"
 )
@@ -13,7 +16,9 @@ import (
 // the description Describe would write now: idle (the plan does
 // nothing), the catalog's generation unchanged since the disk was last
 // described (catalog.Generation counts every change a description
-// holds), and the three files there.
+// holds), and its three files as they were written: same size, mtime,
+// inode and ctime (the scan's trust rule), so a file damaged, truncated
+// or replaced since is written again.
 func describedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, idle bool) (bool, error) {
 	if !idle {
 		return false, nil
@@ -22,21 +27,17 @@ func describedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, roo
 	if err != nil {
 		return false, err
 	}
-	was, err := cat.DescribedGen(ctx, d.ID)
-	if err != nil || was != gen {
+	was, files, err := cat.DescribedGen(ctx, d.ID)
+	if err != nil || was != gen || files == "" {
 		return false, err
 	}
-	for _, name := range []string{SnapshotFile, ManifestFile, ReadmeFile} {
-		if _, err := os.Lstat(filepath.Join(root, name)); err != nil {
-			return false, nil
-		}
-	}
-	return true, nil
+	now, ok := descriptionIdentity(root)
+	return ok && now == files, nil
 }
 
 // describe is Describe, then records the generation it described (read
 // before, so that a change made meanwhile makes the next run describe
-// again).
+// again) and the identity of the files it wrote.
 func describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, now time.Time) error {
 	gen, err := cat.Generation(ctx)
 	if err != nil {
@@ -45,5 +46,24 @@ func describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root st
 	if err := Describe(ctx, cat, d, root, now); err != nil {
 		return err
 	}
-	return cat.SetDescribedGen(ctx, d.ID, gen)
+	files, ok := descriptionIdentity(root)
+	if !ok {
+		files = ""
+	}
+	return cat.SetDescribedGen(ctx, d.ID, gen, files)
+}
+
+// descriptionIdentity is the size, mtime, inode and ctime of the
+// snapshot, manifest and README.txt at root; false if one is missing.
+func descriptionIdentity(root string) (string, bool) {
+	var b strings.Builder
+	for _, name := range []string{SnapshotFile, ManifestFile, ReadmeFile} {
+		var st unix.Stat_t
+		if err := unix.Lstat(filepath.Join(root, name), &st); err != nil {
+			return "", false
+		}
+		fmt.Fprintf(&b, "%s %d %d.%09d %d %d.%09d;", name, st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ino,
+			st.Ctim.Sec, st.Ctim.Nsec)
+	}
+	return b.String(), true
 }

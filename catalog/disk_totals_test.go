@@ -164,7 +164,7 @@ func TestGenerationCountsChanges(t *testing.T) {
 	step("disk space recorded", false, func() error { return c.SaveDiskSpace(ctx, d.ID, DiskSpace{BlockSize: 4096}) })
 	d.LastSeen, d.LastPath = 77, "/mnt/x"
 	step("disk seen", false, func() error { return c.SaveDisk(ctx, d) })
-	step("described", false, func() error { return c.SetDescribedGen(ctx, d.ID, 3) })
+	step("described", false, func() error { return c.SetDescribedGen(ctx, d.ID, 3, "x") })
 	d.Lost = true
 	step("disk lost", true, func() error { return c.SaveDisk(ctx, d) })
 	step("source mapped", true, func() error { _, err := c.MapSource(ctx, "/s", t.TempDir()); return err })

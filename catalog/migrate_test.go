@@ -88,6 +88,7 @@ func TestMigrationsByNumber(t *testing.T) {
 		`DROP TABLE object_totals`,
 		`DROP TABLE catalog_gen`,
 		`ALTER TABLE disks DROP COLUMN described_gen`,
+		`ALTER TABLE disks DROP COLUMN described_files`,
 		`DROP TABLE refusals`, `DROP TABLE keep_history`, `ALTER TABLE copies DROP COLUMN unconfirmed`,
 		`ALTER TABLE disks DROP COLUMN block_size`, `ALTER TABLE disks DROP COLUMN capacity`,
 		`ALTER TABLE disks DROP COLUMN foreign_bytes`, `ALTER TABLE disks DROP COLUMN reserve`,

@@ -87,18 +87,20 @@ func (c *Catalog) Generation(ctx context.Context) (int64, error) {
 }
 
 // DescribedGen returns the generation disk's description was written at
-// (0: unknown).
-func (c *Catalog) DescribedGen(ctx context.Context, disk int64) (int64, error) {
+// (0: unknown) and the identity its files had then (see SetDescribedGen).
+func (c *Catalog) DescribedGen(ctx context.Context, disk int64) (int64, string, error) {
 	var g int64
-	err := c.db.QueryRowContext(ctx, `SELECT described_gen FROM disks WHERE id=?`, disk).Scan(&g)
-	return g, err
+	var files string
+	err := c.db.QueryRowContext(ctx, `SELECT described_gen, described_files FROM disks WHERE id=?`, disk).Scan(&g, &files)
+	return g, files, err
 }
 
-// SetDescribedGen records that disk's description holds generation gen.
-func (c *Catalog) SetDescribedGen(ctx context.Context, disk, gen int64) error {
+// SetDescribedGen records that disk's description holds generation gen,
+// in files whose identity (size, mtime, inode, ctime) is files.
+func (c *Catalog) SetDescribedGen(ctx context.Context, disk, gen int64, files string) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
-	_, err := c.db.ExecContext(ctx, `UPDATE disks SET described_gen=? WHERE id=?`, gen, disk)
+	_, err := c.db.ExecContext(ctx, `UPDATE disks SET described_gen=?, described_files=? WHERE id=?`, gen, files, disk)
 	return err
 }

@@ -109,13 +109,16 @@ END;
 -- bookkeeping a backup itself writes (a disk's last_seen, path, measured
 -- space, reconciled_at) does not count: a stale copy of it in a snapshot
 -- is harmless. disks.described_gen: the generation its description was
--- written at (0: never, or before this migration).
+-- written at (0: never, or before this migration); described_files: the
+-- identity (size, mtime, inode, ctime) its three files had then, so that
+-- a description damaged or replaced since is rewritten.
 CREATE TABLE catalog_gen(
   id  INTEGER PRIMARY KEY CHECK (id = 1),
   gen INTEGER NOT NULL
 );
 INSERT INTO catalog_gen(id, gen) VALUES(1, 1);
 ALTER TABLE disks ADD COLUMN described_gen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE disks ADD COLUMN described_files TEXT NOT NULL DEFAULT '';
 
 CREATE TRIGGER catalog_gen_files_insert AFTER INSERT ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
 CREATE TRIGGER catalog_gen_files_delete AFTER DELETE ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
