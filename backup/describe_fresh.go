@@ -14,8 +14,8 @@ import (
 
 // describedNow reports whether the disk attached at root already carries
 // the description Describe would write now: idle (the plan does
-// nothing), the catalog's generation unchanged since the disk was last
-// described (catalog.Generation counts every change a description
+// nothing), the catalog's content version unchanged since the disk was last
+// described (catalog.ContentVersion counts every change a description
 // holds), and its three files as they were written: same size, mtime,
 // inode and ctime (the scan's trust rule), so a file damaged, truncated
 // or replaced since is written again.
@@ -23,11 +23,11 @@ func describedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, roo
 	if !idle {
 		return false, nil
 	}
-	gen, err := cat.Generation(ctx)
+	gen, err := cat.ContentVersion(ctx)
 	if err != nil {
 		return false, err
 	}
-	was, files, err := cat.DescribedGen(ctx, d.ID)
+	was, files, err := cat.DescribedVersion(ctx, d.ID)
 	if err != nil || was != gen || files == "" {
 		return false, err
 	}
@@ -35,11 +35,11 @@ func describedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, roo
 	return ok && now == files, nil
 }
 
-// describe is Describe, then records the generation it described (read
+// describe is Describe, then records the content version it described (read
 // before, so that a change made meanwhile makes the next run describe
 // again) and the identity of the files it wrote.
 func describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, now time.Time) error {
-	gen, err := cat.Generation(ctx)
+	gen, err := cat.ContentVersion(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root st
 	if !ok {
 		files = ""
 	}
-	return cat.SetDescribedGen(ctx, d.ID, gen, files)
+	return cat.SetDescribedVersion(ctx, d.ID, gen, files)
 }
 
 // descriptionIdentity is the size, mtime, inode and ctime of the

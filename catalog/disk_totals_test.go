@@ -127,9 +127,9 @@ func TestDiskTotalsFollowCopies(t *testing.T) {
 	check("disk added after a removal")
 }
 
-// The generation moves with every change a disk's description holds,
+// The content version moves with every change a disk's description holds,
 // and not with a backup's own bookkeeping.
-func TestGenerationCountsChanges(t *testing.T) {
+func TestContentVersionCountsChanges(t *testing.T) {
 	ctx := context.Background()
 	c, err := Open(ctx, filepath.Join(t.TempDir(), "dsb.sqlite"), Options{Create: true})
 	if err != nil {
@@ -142,7 +142,7 @@ func TestGenerationCountsChanges(t *testing.T) {
 	}
 	gen := func() int64 {
 		t.Helper()
-		g, err := c.Generation(ctx)
+		g, err := c.ContentVersion(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestGenerationCountsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		if after := gen(); (after != before) != moves {
-			t.Errorf("%s: generation %d -> %d, want a change: %v", what, before, after, moves)
+			t.Errorf("%s: content version %d -> %d, want a change: %v", what, before, after, moves)
 		}
 	}
 	cp := Copy{Hash: objects.ID(sha256.Sum256([]byte("x"))), Size: 10, VerifiedAt: 5}
@@ -164,7 +164,7 @@ func TestGenerationCountsChanges(t *testing.T) {
 	step("disk space recorded", false, func() error { return c.SaveDiskSpace(ctx, d.ID, DiskSpace{BlockSize: 4096}) })
 	d.LastSeen, d.LastPath = 77, "/mnt/x"
 	step("disk seen", false, func() error { return c.SaveDisk(ctx, d) })
-	step("described", false, func() error { return c.SetDescribedGen(ctx, d.ID, 3, "x") })
+	step("described", false, func() error { return c.SetDescribedVersion(ctx, d.ID, 3, "x") })
 	d.Lost = true
 	step("disk lost", true, func() error { return c.SaveDisk(ctx, d) })
 	step("source mapped", true, func() error { _, err := c.MapSource(ctx, "/s", t.TempDir()); return err })

@@ -78,29 +78,30 @@ func (c *Catalog) ObjectTotals(ctx context.Context) (objects, bytes int64, err e
 	return objects, bytes, err
 }
 
-// Generation is the catalog's generation (migration 0006): it changes
-// whenever anything a disk's description holds changes.
-func (c *Catalog) Generation(ctx context.Context) (int64, error) {
+// ContentVersion is the catalog's content version (migration 0006): it
+// changes whenever anything a disk's description holds changes. (Not an
+// update generation of migration 0005.)
+func (c *Catalog) ContentVersion(ctx context.Context) (int64, error) {
 	var g int64
-	err := c.db.QueryRowContext(ctx, `SELECT gen FROM catalog_gen WHERE id=1`).Scan(&g)
+	err := c.db.QueryRowContext(ctx, `SELECT gen FROM content_version WHERE id=1`).Scan(&g)
 	return g, err
 }
 
-// DescribedGen returns the generation disk's description was written at
-// (0: unknown) and the identity its files had then (see SetDescribedGen).
-func (c *Catalog) DescribedGen(ctx context.Context, disk int64) (int64, string, error) {
+// DescribedVersion returns the content version disk's description was written at
+// (0: unknown) and the identity its files had then (see SetDescribedVersion).
+func (c *Catalog) DescribedVersion(ctx context.Context, disk int64) (int64, string, error) {
 	var g int64
 	var files string
-	err := c.db.QueryRowContext(ctx, `SELECT described_gen, described_files FROM disks WHERE id=?`, disk).Scan(&g, &files)
+	err := c.db.QueryRowContext(ctx, `SELECT described_version, described_files FROM disks WHERE id=?`, disk).Scan(&g, &files)
 	return g, files, err
 }
 
-// SetDescribedGen records that disk's description holds generation gen,
+// SetDescribedVersion records that disk's description holds content version gen,
 // in files whose identity (size, mtime, inode, ctime) is files.
-func (c *Catalog) SetDescribedGen(ctx context.Context, disk, gen int64, files string) error {
+func (c *Catalog) SetDescribedVersion(ctx context.Context, disk, gen int64, files string) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
-	_, err := c.db.ExecContext(ctx, `UPDATE disks SET described_gen=?, described_files=? WHERE id=?`, gen, files, disk)
+	_, err := c.db.ExecContext(ctx, `UPDATE disks SET described_version=?, described_files=? WHERE id=?`, gen, files, disk)
 	return err
 }

@@ -103,63 +103,63 @@ CREATE TRIGGER object_totals_change AFTER UPDATE OF size ON objects WHEN old.siz
   UPDATE object_totals SET bytes = bytes - old.size + new.size WHERE id = 1;
 END;
 
--- The catalog's generation: bumped by every change of what a disk's
+-- The catalog's content version (not an update generation of 0005): bumped by every change of what a disk's
 -- description (snapshot, manifest) holds, so that a backup with nothing
 -- to do does not rewrite a description that would come out the same. The
 -- bookkeeping a backup itself writes (a disk's last_seen, path, measured
 -- space, reconciled_at) does not count: a stale copy of it in a snapshot
--- is harmless. disks.described_gen: the generation its description was
+-- is harmless. disks.described_version: the content version its description was
 -- written at (0: never, or before this migration); described_files: the
 -- identity (size, mtime, inode, ctime) its three files had then, so that
 -- a description damaged or replaced since is rewritten.
-CREATE TABLE catalog_gen(
+CREATE TABLE content_version(
   id  INTEGER PRIMARY KEY CHECK (id = 1),
   gen INTEGER NOT NULL
 );
-INSERT INTO catalog_gen(id, gen) VALUES(1, 1);
-ALTER TABLE disks ADD COLUMN described_gen INTEGER NOT NULL DEFAULT 0;
+INSERT INTO content_version(id, gen) VALUES(1, 1);
+ALTER TABLE disks ADD COLUMN described_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE disks ADD COLUMN described_files TEXT NOT NULL DEFAULT '';
 
-CREATE TRIGGER catalog_gen_files_insert AFTER INSERT ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_files_delete AFTER DELETE ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_files_update AFTER UPDATE ON files BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_dirs_insert AFTER INSERT ON dirs BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_dirs_delete AFTER DELETE ON dirs BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_dirs_update AFTER UPDATE ON dirs BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_objects_insert AFTER INSERT ON objects BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_objects_delete AFTER DELETE ON objects BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_objects_update AFTER UPDATE ON objects BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_history_insert AFTER INSERT ON history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_history_delete AFTER DELETE ON history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_history_update AFTER UPDATE ON history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_settings_insert AFTER INSERT ON settings BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_settings_delete AFTER DELETE ON settings BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_settings_update AFTER UPDATE ON settings BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_keep_history_insert AFTER INSERT ON keep_history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_keep_history_delete AFTER DELETE ON keep_history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_keep_history_update AFTER UPDATE ON keep_history BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_xattr_sets_insert AFTER INSERT ON xattr_sets BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_xattr_sets_delete AFTER DELETE ON xattr_sets BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_xattr_sets_update AFTER UPDATE ON xattr_sets BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_owner_names_insert AFTER INSERT ON owner_names BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_owner_names_delete AFTER DELETE ON owner_names BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_owner_names_update AFTER UPDATE ON owner_names BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_refusals_insert AFTER INSERT ON refusals BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_refusals_delete AFTER DELETE ON refusals BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_refusals_update AFTER UPDATE ON refusals BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_copies_insert AFTER INSERT ON copies BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_copies_delete AFTER DELETE ON copies BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_copies_update AFTER UPDATE ON copies
+CREATE TRIGGER content_version_files_insert AFTER INSERT ON files BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_files_delete AFTER DELETE ON files BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_files_update AFTER UPDATE ON files BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_dirs_insert AFTER INSERT ON dirs BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_dirs_delete AFTER DELETE ON dirs BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_dirs_update AFTER UPDATE ON dirs BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_objects_insert AFTER INSERT ON objects BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_objects_delete AFTER DELETE ON objects BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_objects_update AFTER UPDATE ON objects BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_history_insert AFTER INSERT ON history BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_history_delete AFTER DELETE ON history BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_history_update AFTER UPDATE ON history BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_settings_insert AFTER INSERT ON settings BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_settings_delete AFTER DELETE ON settings BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_settings_update AFTER UPDATE ON settings BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_keep_history_insert AFTER INSERT ON keep_history BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_keep_history_delete AFTER DELETE ON keep_history BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_keep_history_update AFTER UPDATE ON keep_history BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_xattr_sets_insert AFTER INSERT ON xattr_sets BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_xattr_sets_delete AFTER DELETE ON xattr_sets BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_xattr_sets_update AFTER UPDATE ON xattr_sets BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_owner_names_insert AFTER INSERT ON owner_names BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_owner_names_delete AFTER DELETE ON owner_names BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_owner_names_update AFTER UPDATE ON owner_names BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_refusals_insert AFTER INSERT ON refusals BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_refusals_delete AFTER DELETE ON refusals BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_refusals_update AFTER UPDATE ON refusals BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_copies_insert AFTER INSERT ON copies BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_copies_delete AFTER DELETE ON copies BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_copies_update AFTER UPDATE ON copies
 WHEN (old.object, old.disk, old.verified_at, old.unconfirmed) IS NOT (new.object, new.disk, new.verified_at, new.unconfirmed)
-BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_sources_insert AFTER INSERT ON sources BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_sources_delete AFTER DELETE ON sources BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_sources_update AFTER UPDATE ON sources
+BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_sources_insert AFTER INSERT ON sources BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_sources_delete AFTER DELETE ON sources BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_sources_update AFTER UPDATE ON sources
 WHEN (old.vpath, old.realpath, old.fs_id, old.fs_path, old.mountpoint, old.accept)
   IS NOT (new.vpath, new.realpath, new.fs_id, new.fs_path, new.mountpoint, new.accept)
-BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_disks_insert AFTER INSERT ON disks BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_disks_delete AFTER DELETE ON disks BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
-CREATE TRIGGER catalog_gen_disks_update AFTER UPDATE ON disks
+BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_disks_insert AFTER INSERT ON disks BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_disks_delete AFTER DELETE ON disks BEGIN UPDATE content_version SET gen = gen + 1; END;
+CREATE TRIGGER content_version_disks_update AFTER UPDATE ON disks
 WHEN (old.uuid, old.name, old.budget, old.lost, old.last_verified) IS NOT (new.uuid, new.name, new.budget, new.lost, new.last_verified)
-BEGIN UPDATE catalog_gen SET gen = gen + 1; END;
+BEGIN UPDATE content_version SET gen = gen + 1; END;
