@@ -21,11 +21,45 @@ import (
 // by d), and why is empty.
 func NextFor(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, o *pool.Object, d catalog.Disk,
 	opt Options) (why string, inPlan, known bool, err error) {
+	return nextFor(ctx, cat, f, o, d, opt, &catalogBound{})
+}
+
+// catalogBound holds what holdsEverything reads of the catalog, the same
+// for every disk: read once per Explainer.
+type catalogBound struct {
+	read                 bool
+	data, files, longest int64
+	nobj, bytes          int64
+}
+
+func (b *catalogBound) load(ctx context.Context, cat *catalog.Catalog) error {
+	if b.read {
+		return nil
+	}
+	var err error
+	if b.nobj, b.bytes, err = cat.ObjectTotals(ctx); err != nil {
+		return err
+	}
+	if b.data, err = cat.DataSize(ctx); err != nil {
+		return err
+	}
+	if b.files, b.longest, err = cat.FileBound(ctx); err != nil {
+		return err
+	}
+	b.read = true
+	return nil
+}
+
+func nextFor(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, o *pool.Object, d catalog.Disk,
+	opt Options, b *catalogBound) (why string, inPlan, known bool, err error) {
 	if opt.Limit > 0 {
 		return "", false, false, nil
 	}
-	roomy, err := holdsEverything(ctx, cat, f, d)
-	if err != nil || !roomy {
+	if err := b.load(ctx, cat); err != nil {
+		return "", false, false, err
+	}
+	roomy := holdsEverything(f, d, b)
+	if !roomy {
 		return "", false, false, err
 	}
 	refused, err := cat.Refusals(ctx, d.ID)
@@ -55,7 +89,7 @@ func NextFor(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, o *pool.O
 // bytes of every object: a lower bound of the budget (the description
 // reserve and the directories bounded from above) against an upper bound
 // of the objects.
-func holdsEverything(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, d catalog.Disk) (bool, error) {
+func holdsEverything(f *pool.Facts, d catalog.Disk, b *catalogBound) bool {
 	s := d.Space
 	r := Room{Configured: d.Budget, Capacity: s.Capacity, Block: s.BlockSize}
 	if r.Block <= 0 {
@@ -64,14 +98,7 @@ func holdsEverything(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, d
 	if r.Capacity <= 0 {
 		r.Capacity = disks.DefaultBudget(d.FSTotal)
 	}
-	nobj, bytes, err := cat.ObjectTotals(ctx)
-	if err != nil {
-		return false, err
-	}
-	need, err := descriptionUpper(ctx, cat, f, nobj, r.Block)
-	if err != nil {
-		return false, err
-	}
+	need := descriptionUpper(f, b, r.Block)
 	reserve := max(s.Reserve, roundUp(need+need/8, 64<<10))
 	// dirsNeeded without a measurement: at most every objects/<h3>
 	// directory (4096 names) besides those the disk had.
@@ -79,29 +106,21 @@ func holdsEverything(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, d
 	dirs := disks.ShardCost(r.Block)*shards + disks.ObjectsDirCost(r.Block, shards)
 	budget := r.budget() - reserve - s.Foreign - dirs
 	// disks.ObjectCost(size) ≤ size + 2 blocks + a directory share.
-	objectsUpper := bytes + nobj*(2*r.Block+disks.DirShare(r.Block))
-	return budget >= objectsUpper, nil
+	objectsUpper := b.bytes + b.nobj*(2*r.Block+disks.DirShare(r.Block))
+	return budget >= objectsUpper
 }
 
 // descriptionUpper bounds descriptionBound from above without reading
 // every file: the manifest has at most one line per file row (file ids
 // are row ids, so the largest bounds their number), each at most the
 // longest directory path plus a 255-byte name (NAME_MAX) long.
-func descriptionUpper(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, nobj, block int64) (int64, error) {
-	data, err := cat.DataSize(ctx)
-	if err != nil {
-		return 0, err
-	}
-	files, longest, err := cat.FileBound(ctx)
-	if err != nil {
-		return 0, err
-	}
+func descriptionUpper(f *pool.Facts, b *catalogBound, block int64) int64 {
 	var ncopies int64
 	for _, d := range f.Disks {
 		ncopies += d.Objects
 	}
-	manifest := files * (64 + 2 + 1 + 1 + longest + 1 + 255)
-	return descriptionSize(data, nobj, ncopies, int64(len(f.Disks)), manifest, block), nil
+	manifest := b.files * (64 + 2 + 1 + 1 + b.longest + 1 + 255)
+	return descriptionSize(b.data, b.nobj, ncopies, int64(len(f.Disks)), manifest, block)
 }
 
 // Explainer answers NextFor for each disk in turn, and plans the whole
@@ -112,12 +131,13 @@ type Explainer struct {
 	Obj   *pool.Object
 	Opt   Options
 	all   *pool.Facts
+	bound catalogBound
 }
 
 // For says what the next backup of d does with the object; inPlan false:
 // nothing (the plan does not consider it).
 func (x *Explainer) For(ctx context.Context, d catalog.Disk) (why string, inPlan bool, err error) {
-	why, inPlan, known, err := NextFor(ctx, x.Cat, x.Facts, x.Obj, d, x.Opt)
+	why, inPlan, known, err := nextFor(ctx, x.Cat, x.Facts, x.Obj, d, x.Opt, &x.bound)
 	if err != nil || known {
 		return why, inPlan, err
 	}

@@ -176,3 +176,33 @@ func TestContentVersionCountsChanges(t *testing.T) {
 	step("copy verified", true, func() error { return c.ApplyCopies(ctx, CopyChange{Disk: d.ID, Verified: have}) })
 	step("copy removed", true, func() error { return c.ApplyCopies(ctx, CopyChange{Disk: d.ID, Remove: []int64{have[0].Object}}) })
 }
+
+// FileBound's longest directory path is the longest path DirTree gives.
+func TestFileBoundLongestDir(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(ctx, filepath.Join(t.TempDir(), "dsb.sqlite"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, d := range [][3]any{{2, 1, "alpha"}, {3, 2, "b"}, {4, 3, "a-much-longer-name"}, {5, 1, "zz"}} {
+		if _, err := c.db.ExecContext(ctx, `INSERT INTO dirs(id, parent, name) VALUES(?,?,?)`, d[0], d[1], []byte(d[2].(string))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, got, err := c.FileBound(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := c.LoadDirs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	for id := range tree.dirs {
+		want = max(want, int64(len(tree.Path(id))))
+	}
+	if got != want {
+		t.Errorf("longest directory path %d, want %d", got, want)
+	}
+}

@@ -62,17 +62,12 @@ func (c *Catalog) EachCopyOf(ctx context.Context, ref int64, fn func(disk int64,
 
 // FileBound returns bounds for sizing a manifest without reading every
 // file: the largest file row id (at least the number of files) and the
-// length of the longest directory path.
+// length of the longest directory path (summed in SQL over the tree, so
+// no directory row crosses into Go).
 func (c *Catalog) FileBound(ctx context.Context) (files, longestDir int64, err error) {
-	if err := c.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM files`).Scan(&files); err != nil {
-		return 0, 0, err
-	}
-	t, err := c.LoadDirs(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	for id := range t.dirs {
-		longestDir = max(longestDir, int64(len(t.Path(id))))
-	}
-	return files, longestDir, nil
+	err = c.db.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM files),
+		(WITH RECURSIVE p(id, len) AS (SELECT 1, 0
+			UNION ALL SELECT d.id, p.len + 1 + length(d.name) FROM dirs d JOIN p ON d.parent = p.id WHERE d.id <> 1)
+		SELECT max(max(len), 1) FROM p)`).Scan(&files, &longestDir)
+	return files, longestDir, err
 }
