@@ -102,15 +102,23 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	res.Plan, res.Room = p.Plan.Summary, p.Room
 	res.Waiting, res.WaitingBytes = p.Waiting()
 	res.Refused = p.Refused
-	if err := Describe(ctx, cat, d, root, opt.now()); err != nil {
+	// Nothing to do and a description of this very catalog on the disk:
+	// rewriting it (a VACUUM INTO of the whole catalog) would give the same.
+	fresh, err := describedNow(ctx, cat, d, root, len(p.Plan.Actions) == 0)
+	if err != nil {
 		return res, err
 	}
-	// Hold back room (and an inode) for the description at the end, even
-	// if the copies fill the disk.
 	reserve := filepath.Join(root, reserveFile)
-	_ = holdReserve(reserve, root)
-	for i := 1; i <= 2; i++ { // SQLite's VACUUM INTO needs inodes of its own
-		_ = os.WriteFile(fmt.Sprintf("%s.%d", reserve, i), nil, 0o600)
+	if !fresh {
+		if err := describe(ctx, cat, d, root, opt.now()); err != nil {
+			return res, err
+		}
+		// Hold back room (and an inode) for the description at the end,
+		// even if the copies fill the disk.
+		_ = holdReserve(reserve, root)
+		for i := 1; i <= 2; i++ { // SQLite's VACUUM INTO needs inodes of its own
+			_ = os.WriteFile(fmt.Sprintf("%s.%d", reserve, i), nil, 0o600)
+		}
 	}
 	dir.Batch() // the executor commits batches before recording copies
 	x := newExecutor(ctx, cat, p, dir, root, opt)
@@ -130,7 +138,11 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	for _, name := range []string{reserve, reserve + ".1", reserve + ".2"} {
 		_ = os.Remove(name)
 	}
-	if derr := Describe(context.WithoutCancel(ctx), cat, d, root, opt.now()); derr != nil {
+	if fresh && x.copied+x.deleted == 0 && err == nil {
+		res.Elapsed = opt.now().Sub(start)
+		return res, nil
+	}
+	if derr := describe(context.WithoutCancel(ctx), cat, d, root, opt.now()); derr != nil {
 		if errors.Is(derr, syscall.ENOSPC) || errors.Is(derr, syscall.EDQUOT) || errors.Is(res.Stopped, ErrDiskFull) {
 			res.DescribeErr = derr
 			if res.Stopped == nil {

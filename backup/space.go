@@ -6,7 +6,6 @@ import (
 
 	"dsb/catalog"
 	"dsb/disks"
-	"dsb/objects"
 )
 
 // Room says how a disk's budget is spent, in allocated bytes: what
@@ -71,15 +70,19 @@ func storedRoom(ctx context.Context, cat *catalog.Catalog, d catalog.Disk) (Room
 	return r.finish(ctx, cat, d)
 }
 
-func (r Room) finish(ctx context.Context, cat *catalog.Catalog, d catalog.Disk) (Room, error) {
+// budget is the smaller of the configured size and the capacity.
+func (r Room) budget() int64 {
 	switch {
 	case r.Configured > 0 && r.Capacity > 0:
-		r.Budget = min(r.Configured, r.Capacity)
+		return min(r.Configured, r.Capacity)
 	case r.Configured > 0:
-		r.Budget = r.Configured
-	default:
-		r.Budget = r.Capacity
+		return r.Configured
 	}
+	return r.Capacity
+}
+
+func (r Room) finish(ctx context.Context, cat *catalog.Catalog, d catalog.Disk) (Room, error) {
+	r.Budget = r.budget()
 	need, err := descriptionBound(ctx, cat, r.Block)
 	if err != nil {
 		return r, err
@@ -105,13 +108,11 @@ func descriptionBound(ctx context.Context, cat *catalog.Catalog, block int64) (i
 	if err != nil {
 		return 0, err
 	}
-	var nobj, ncopies int64
-	if err := cat.EachObject(ctx, func(int64, objects.ID, int64) { nobj++ }); err != nil {
+	n, err := cat.CountRows(ctx)
+	if err != nil {
 		return 0, err
 	}
-	if err := cat.EachCopy(ctx, func(int64, int64) { ncopies++ }); err != nil {
-		return 0, err
-	}
+	nobj, ncopies := n.Objects, n.Copies
 	ds, err := cat.Disks(ctx)
 	if err != nil {
 		return 0, err
@@ -120,9 +121,15 @@ func descriptionBound(ctx context.Context, cat *catalog.Catalog, block int64) (i
 	if err != nil {
 		return 0, err
 	}
-	snap := data + copyRowBytes*max(nobj*int64(len(ds))-ncopies, 0)
+	return descriptionSize(data, nobj, ncopies, int64(len(ds)), manifest, block), nil
+}
+
+// descriptionSize is descriptionBound's formula: data bytes of catalog
+// pages, objects, copies and disks, the manifest's bound, the block size.
+func descriptionSize(data, nobj, ncopies, ndisks, manifest, block int64) int64 {
+	snap := data + copyRowBytes*max(nobj*ndisks-ncopies, 0)
 	twice := 2*roundUp(snap, block) + 2*roundUp(manifest, block) + (snap+manifest)/4
-	return twice + roundUp(int64(len(readmeText))+4096, block) + 2*block + 64<<10, nil
+	return twice + roundUp(int64(len(readmeText))+4096, block) + 2*block + 64<<10
 }
 
 // copyRowBytes bounds what one copy row adds to the catalog (the row,

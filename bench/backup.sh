@@ -13,9 +13,10 @@
 # case keeps every round's copies until its end (1.6 GB): deleting 20,000
 # files between rounds on this machine's ext4 (mounted with discard) slowed
 # the following rounds.
-# Target: dsb MB/s / cp -r MB/s >= 0.85 in each case.
-# For context each round also times `cp -r` followed by `sync -f` (cp made
-# durable, which dsb guarantees and plain cp -r does not).
+# Target (issue 15): dsb MB/s / (cp -r && sync -f) MB/s >= 0.9 in each
+# case: the reference is what backup promises to match, a durable copy
+# (hashing and durability are part of the job). Plain `cp -r` (not
+# durable) is printed for context.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_init p4
@@ -62,13 +63,13 @@ p4_case() {
     note "$name round $run: dsb backup $dsb_t s ($dsb_own s by its own clock), cp -r $cp_t s, cp -r + sync -f $ELAPSED s"
     [ "$DEFER" = 1 ] || rm -rf "$dst"
   done
-  local rate cp_rate ratio
+  local rate cps_rate ratio
   rate=$(calc "$BYTES / $best_dsb")
-  cp_rate=$(calc "$BYTES / $best_cp")
-  ratio=$(calc "$rate / $cp_rate")
-  note "$name: context: cp -r + sync -f $(printf '%.0f' "$(calc "$BYTES / $best_cps / 1e6")") MB/s; dsb / that = $(printf '%.2f' "$(calc "$best_cps / $best_dsb")")"
+  cps_rate=$(calc "$BYTES / $best_cps")
+  ratio=$(calc "$rate / $cps_rate")
+  note "$name: context: cp -r $(printf '%.0f' "$(calc "$BYTES / $best_cp / 1e6")") MB/s (not durable); dsb / that = $(printf '%.2f' "$(calc "$best_cp / $best_dsb")")"
   result P4 "backup of $what" "$(printf '%.0f' "$(calc "$rate / 1e6")") MB/s, $(printf '%.0f' "$(calc "$N / $best_dsb")") files/s" \
-    "$(printf '%.2f' "$ratio")" "cp -r $(printf '%.0f' "$(calc "$cp_rate / 1e6")") MB/s" ">= 0.85" "$(verdict "$ratio" '>=' 0.85)"
+    "$(printf '%.2f' "$ratio")" "cp -r + sync -f $(printf '%.0f' "$(calc "$cps_rate / 1e6")") MB/s" ">= 0.9" "$(verdict "$ratio" '>=' 0.9)"
   rm -rf "$SRC" "$cat0" "$cat0"-wal "$cat0"-shm "$cat0".lock "$WORK/$name"-cat.sqlite* \
     "$WORK/$name"-disk? "$WORK/$name"-cp? "$WORK/$name"-cpsync?
 }

@@ -51,6 +51,7 @@ bench_build() {
     go build -o "$1/sha256rate" bench/sha256rate/main.go
     go build -o "$1/profile" bench/profile/main.go
     go build -o "$1/sortref" bench/sortref/main.go
+    go build -o "$1/snaptime" bench/snaptime/main.go
   )
 }
 

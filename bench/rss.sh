@@ -80,3 +80,6 @@ ms=$(calc "$worst * 1000")
 ratio=$(calc "$worst / $best_help")
 result C1 "completion latency at $big files (dsb __complete ls $worst_p)" "$(printf '%.1f' "$ms") ms" \
   "$(printf '%.2f' "$ratio")" "dsb --help start-up $(printf '%.1f' "$(calc "$best_help * 1000")") ms" "< 100 ms" "$(verdict "$ms" '<=' 99.999)"
+
+# --- P11: per-file answers on the same catalog -------------------------------
+. "$BENCH_ROOT/answers.sh"

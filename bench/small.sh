@@ -72,7 +72,7 @@ for run in 1 2 3; do
 done
 ratio=$(calc "$best_dsb / $best_find")
 result P3 "warm update of $n unchanged files" "${best_dsb} s" "$(printf '%.2f' "$ratio")" \
-  "find -printf ${best_find} s" "<= 2.0" "$(verdict "$ratio" '<=' 2.0)"
+  "find -printf ${best_find} s" "<= 1.5" "$(verdict "$ratio" '<=' 1.5)"
 
 if command -v restic >/dev/null 2>&1; then
   timed restic backup -q --cache-dir "$WORK/restic-cache" --host bench "$tree"

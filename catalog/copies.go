@@ -75,31 +75,55 @@ func (c *Catalog) ApplyCopies(ctx context.Context, ch CopyChange) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
+	// Prepared once per batch: preparing a statement on a table with
+	// triggers (migration 0006) compiles the trigger programs too, which
+	// per copy tripled a small-file backup's CPU.
 	return c.inTx(ctx, func(tx *sql.Tx) error {
+		obj, err := tx.PrepareContext(ctx, `INSERT INTO objects(hash, size) VALUES(?,?)
+			ON CONFLICT(hash) DO UPDATE SET size=size RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer obj.Close()
+		add, err := tx.PrepareContext(ctx, `INSERT INTO copies(object, disk, verified_at) VALUES(?,?,?)
+			ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at), unconfirmed=0`)
+		if err != nil {
+			return err
+		}
+		defer add.Close()
 		for _, cp := range ch.Add {
 			ref := cp.Object
 			if ref == 0 {
-				err := tx.QueryRowContext(ctx, `INSERT INTO objects(hash, size) VALUES(?,?)
-					ON CONFLICT(hash) DO UPDATE SET size=size RETURNING id`, cp.Hash[:], cp.Size).Scan(&ref)
-				if err != nil {
+				if err := obj.QueryRowContext(ctx, cp.Hash[:], cp.Size).Scan(&ref); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO copies(object, disk, verified_at) VALUES(?,?,?)
-				ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at), unconfirmed=0`,
-				ref, ch.Disk, cp.VerifiedAt); err != nil {
+			if _, err := add.ExecContext(ctx, ref, ch.Disk, cp.VerifiedAt); err != nil {
 				return err
 			}
 		}
-		for _, ref := range ch.Remove {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM copies WHERE object=? AND disk=?`, ref, ch.Disk); err != nil {
+		if len(ch.Remove) > 0 {
+			del, err := tx.PrepareContext(ctx, `DELETE FROM copies WHERE object=? AND disk=?`)
+			if err != nil {
 				return err
 			}
+			defer del.Close()
+			for _, ref := range ch.Remove {
+				if _, err := del.ExecContext(ctx, ref, ch.Disk); err != nil {
+					return err
+				}
+			}
 		}
-		for _, cp := range ch.Verified {
-			if _, err := tx.ExecContext(ctx, `UPDATE copies SET verified_at=? WHERE object=? AND disk=?`,
-				cp.VerifiedAt, cp.Object, ch.Disk); err != nil {
+		if len(ch.Verified) > 0 {
+			ver, err := tx.PrepareContext(ctx, `UPDATE copies SET verified_at=? WHERE object=? AND disk=?`)
+			if err != nil {
 				return err
+			}
+			defer ver.Close()
+			for _, cp := range ch.Verified {
+				if _, err := ver.ExecContext(ctx, cp.VerifiedAt, cp.Object, ch.Disk); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

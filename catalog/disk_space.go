@@ -33,12 +33,14 @@ func (c *Catalog) SaveDiskSpace(ctx context.Context, disk int64, sp DiskSpace) e
 // ManifestBound bounds the size of any disk's manifest: one line
 // ("<sha256>  <path>\n", escapes doubling the path at worst) for every
 // current file with content, as if one disk held them all.
+// (NOT INDEXED: a scan in row order, about dir order, then a sort, is a
+// third cheaper than walking the (dir, name) index and each row it names.)
 func (c *Catalog) ManifestBound(ctx context.Context) (int64, error) {
 	t, err := c.LoadDirs(ctx)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := c.db.QueryContext(ctx, `SELECT dir, sum(length(name)), count(*) FROM files WHERE object IS NOT NULL GROUP BY dir`)
+	rows, err := c.db.QueryContext(ctx, `SELECT dir, sum(length(name)), count(*) FROM files NOT INDEXED WHERE object IS NOT NULL GROUP BY dir`)
 	if err != nil {
 		return 0, fmt.Errorf("manifest size: %w", err)
 	}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 
 	"dsb/objects"
@@ -13,24 +14,27 @@ import (
 
 // EachObject calls fn for every object row.
 func (c *Catalog) EachObject(ctx context.Context, fn func(ref int64, id objects.ID, size int64)) error {
-	rows, err := c.db.QueryContext(ctx, `SELECT id, hash, size FROM objects`)
-	if err != nil {
-		return fmt.Errorf("read objects: %w", err)
-	}
-	defer rows.Close()
-	var ref, size int64
-	var h []byte
-	for rows.Next() {
-		if err := rows.Scan(&ref, &h, &size); err != nil {
+	err := c.eachRaw(ctx, `SELECT id, hash, size FROM objects`, func(row []driver.Value) error {
+		ref, err := rawInt(row[0])
+		if err != nil {
 			return err
 		}
+		h, _ := row[1].([]byte)
 		id, err := objects.IDFromBytes(h)
 		if err != nil {
 			return fmt.Errorf("object %d: %w", ref, err)
 		}
+		size, err := rawInt(row[2])
+		if err != nil {
+			return err
+		}
 		fn(ref, id, size)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read objects: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // EachLiveFile calls fn for every current file that has an object.
@@ -64,19 +68,18 @@ func (c *Catalog) EachCopy(ctx context.Context, fn func(ref, disk int64)) error 
 }
 
 func (c *Catalog) eachPair(ctx context.Context, q string, fn func(a, b int64)) error {
-	rows, err := c.db.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var a, b int64
-	for rows.Next() {
-		if err := rows.Scan(&a, &b); err != nil {
+	return c.eachRaw(ctx, q, func(row []driver.Value) error {
+		a, err := rawInt(row[0])
+		if err != nil {
+			return err
+		}
+		b, err := rawInt(row[1])
+		if err != nil {
 			return err
 		}
 		fn(a, b)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // FileRef names one current file by directory and name.

@@ -26,34 +26,33 @@ const listSQL = `SELECT f.id, f.name, f.type, f.size, f.mtime, f.mode, f.ino, f.
 // plain path that names no file or directory is a *NotInCatalogError (a
 // glob that matches nothing is not an error).
 func (c *Catalog) ListFiles(ctx context.Context, sel vpath.Selector, fn func(Entry) error) error {
-	t, err := c.LoadDirs(ctx)
+	root, dirSel := sel.Root, true
+	dirs, ok, err := c.listDirs(ctx, root)
 	if err != nil {
 		return err
 	}
-	root, dirSel := sel.Root, true
-	id, ok := t.Lookup(root)
 	if !ok {
 		// The pattern may name a single file.
 		dir, _ := vpath.Split(root)
-		if id, ok = t.Lookup(dir); !ok {
+		id, ok, err := c.lookupDir(ctx, dir)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return notInCatalog(sel)
 		}
-		dirSel = false
+		dirs, dirSel = []dirRef{{id, dir}}, false
 	}
 	found := dirSel
-	dirs := []int64{id}
-	if dirSel {
-		dirs = t.Subtree(id)
-	}
 	stmt, err := c.db.PrepareContext(ctx, listSQL)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, d := range dirs {
-		entries, err := listDir(ctx, stmt, d, t.Path(d))
+		entries, err := listDir(ctx, stmt, d.id, d.path)
 		if err != nil {
-			return fmt.Errorf("list %s: %w", t.Path(d), err)
+			return fmt.Errorf("list %s: %w", d.path, err)
 		}
 		for _, e := range entries {
 			if (dirSel || e.Path == root) && sel.Matches(e.Path) {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"time"
 
@@ -20,7 +21,8 @@ type Updater struct {
 	now  int64
 	// xattrIDs caches the ids of attribute sets recorded in this session.
 	xattrIDs map[string]int64
-	gen      int64 // this session's generation (generation.go)
+	gen      int64       // this session's generation (generation.go)
+	rawFiles driver.Stmt // Files's query, prepared on the driver (update_files.go)
 }
 
 var updaterSQL = map[string]string{
@@ -94,6 +96,7 @@ func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
 }
 
 func (u *Updater) close() {
+	u.closeRaw()
 	for _, s := range u.st {
 		_ = s.Close()
 	}
@@ -117,28 +120,6 @@ func (u *Updater) Finish(ctx context.Context) error {
 	defer u.close()
 	_, err := u.conn.ExecContext(context.WithoutCancel(ctx), "COMMIT")
 	return err
-}
-
-// Files returns the file rows of one directory.
-func (u *Updater) Files(ctx context.Context, dir int64) ([]File, error) {
-	rows, err := u.st["files"].QueryContext(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []File
-	for rows.Next() {
-		f := File{Dir: dir}
-		var name, target []byte
-		var ino, dev, rdev int64
-		if err := rows.Scan(&f.ID, &name, &f.Type, &f.Size, &f.MTime, &f.Mode, &ino, &dev, &f.Object, &target,
-			&f.CTime, &f.BTime, &f.Gen, &f.UID, &f.GID, &f.XAttrs, &rdev); err != nil {
-			return nil, err
-		}
-		f.Name, f.Target, f.Ino, f.Dev, f.RDev = string(name), string(target), uint64(ino), uint64(dev), uint64(rdev)
-		out = append(out, f)
-	}
-	return out, rows.Err()
 }
 
 // Subdirs returns the directory rows directly below dir.

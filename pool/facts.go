@@ -46,16 +46,56 @@ type Object struct {
 type Facts struct {
 	Objects []Object
 	Disks   []catalog.Disk
-	index   map[int64]int32 // object ref → position in Objects
-	bit     map[int64]uint  // disk id → bit in Object.Disks
-	lost    uint64          // bits of disks marked lost
+	index   refIndex       // object ref → position in Objects
+	bit     map[int64]uint // disk id → bit in Object.Disks
+	lost    uint64         // bits of disks marked lost
 }
 
 // Load reads the facts. Per-path settings give each live object its target
 // and priority: when files sharing an object disagree, the largest target
 // (0, unlimited, being largest) and the highest priority win.
 func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
-	f := &Facts{index: map[int64]int32{}, bit: map[int64]uint{}}
+	f, err := newFacts(ctx, cat)
+	if err != nil {
+		return nil, err
+	}
+	n, err := cat.CountRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.Objects = make([]Object, 0, n.Objects)
+	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
+		f.index.set(ref, int32(len(f.Objects)))
+		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := f.loadLive(ctx, cat, cat.EachLiveFile); err != nil {
+		return nil, err
+	}
+	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
+		return nil, err
+	}
+	err = cat.EachCopy(ctx, func(ref, disk int64) {
+		if i, ok := f.index.get(ref); ok {
+			f.Objects[i].Disks |= 1 << f.bit[disk]
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
+		if i, ok := f.index.get(ref); ok {
+			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
+		}
+	})
+	return f, err
+}
+
+// newFacts reads the disks, without any object.
+func newFacts(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
+	f := &Facts{bit: map[int64]uint{}}
 	var err error
 	if f.Disks, err = cat.Disks(ctx); err != nil {
 		return nil, err
@@ -69,38 +109,13 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 			f.lost |= 1 << uint(i)
 		}
 	}
-	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
-		f.index[ref] = int32(len(f.Objects))
-		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := f.loadLive(ctx, cat); err != nil {
-		return nil, err
-	}
-	if err := f.loadHistory(ctx, cat); err != nil {
-		return nil, err
-	}
-	err = cat.EachCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index[ref]; ok {
-			f.Objects[i].Disks |= 1 << f.bit[disk]
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index[ref]; ok {
-			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
-		}
-	})
-	return f, err
+	return f, nil
 }
 
 // loadHistory applies each history entry's keep-history (per path,
 // inherited) to its object.
-func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
+func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog,
+	each func(context.Context, func(catalog.HistoryEntry)) error) error {
 	policy, err := cat.KeepHistoryPolicy(ctx)
 	if err != nil {
 		return err
@@ -110,8 +125,8 @@ func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
 		return err
 	}
 	spare := map[int64]bool{} // objects with an entry kept while room allows once past keep-history
-	err = cat.EachHistoryEntry(ctx, func(h catalog.HistoryEntry) {
-		i, ok := f.index[h.Object]
+	err = each(ctx, func(h catalog.HistoryEntry) {
+		i, ok := f.index.get(h.Object)
 		if !ok {
 			return
 		}
@@ -134,7 +149,9 @@ func (f *Facts) loadHistory(ctx context.Context, cat *catalog.Catalog) error {
 	return err
 }
 
-func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
+// loadLive applies the settings of the directories of the current files
+// that each gives (cat.EachLiveFile, or the files of one object).
+func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog, each func(context.Context, func(ref, dir int64)) error) error {
 	tree, err := cat.LoadDirs(ctx)
 	if err != nil {
 		return err
@@ -158,8 +175,8 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog) error {
 		wishes[dir] = w
 		return w
 	}
-	err = cat.EachLiveFile(ctx, func(ref, dir int64) {
-		i, ok := f.index[ref]
+	err = each(ctx, func(ref, dir int64) {
+		i, ok := f.index.get(ref)
 		if !ok {
 			return
 		}
@@ -217,7 +234,7 @@ func (f *Facts) On(o *Object, id int64) bool {
 
 // Find returns the object with row id ref.
 func (f *Facts) Find(ref int64) (*Object, bool) {
-	i, ok := f.index[ref]
+	i, ok := f.index.get(ref)
 	if !ok {
 		return nil, false
 	}

@@ -69,3 +69,52 @@ func (f Filter) Matcher(ctx context.Context, cat *catalog.Catalog) (func(*catalo
 		return disk == "" || slices.Contains(e.Disks, disk)
 	}, nil
 }
+
+// BriefMatcher is Matcher for the Brief rows of bs: it drops the Lose
+// disks' bits from b.Disks and says whether f keeps b.
+func (f Filter) BriefMatcher(ctx context.Context, cat *catalog.Catalog, bs *catalog.Briefs) (func(*catalog.Brief) bool, error) {
+	if f.Copies < AnyCopies {
+		return nil, fmt.Errorf("copies filter %d: want %d (any) or a count", f.Copies, AnyCopies)
+	}
+	bit := func(name string, lostOK bool) (uint64, error) {
+		d, err := pool.Resolve(ctx, cat, name)
+		if err != nil {
+			return 0, err
+		}
+		if d.Lost && !lostOK {
+			return 0, fmt.Errorf("disk %s is marked lost: its copies no longer count", d.Name)
+		}
+		for i, b := range bs.Disks {
+			if b.ID == d.ID && i < 64 {
+				return 1 << uint(i), nil
+			}
+		}
+		return 0, nil
+	}
+	var disk, lose uint64
+	if f.Disk != "" {
+		m, err := bit(f.Disk, false)
+		if err != nil {
+			return nil, err
+		}
+		disk = m
+	}
+	for _, name := range f.Lose {
+		m, err := bit(name, true) // a lost disk's copies count nowhere already
+		if err != nil {
+			return nil, err
+		}
+		lose |= m
+	}
+	return func(b *catalog.Brief) bool {
+		b.Disks &^= lose
+		n, ok := briefCopies(*b)
+		switch {
+		case f.Copies != AnyCopies && (!ok || n != f.Copies):
+			return false
+		case f.MaxCopies != nil && (!ok || n > *f.MaxCopies):
+			return false
+		}
+		return f.Disk == "" || b.Disks&disk != 0
+	}, nil
+}

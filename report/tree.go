@@ -51,10 +51,22 @@ type DirStat struct {
 	NoContent Count
 }
 
-func (s *DirStat) addFile(e catalog.Entry) {
-	c := Count{1, e.Size}
-	s.Count.add(c)
+func (s *DirStat) addFile(b catalog.Brief) {
+	n, ok := briefCopies(b)
+	s.add(b.Size, n, ok)
+}
+
+// addEntry is addFile for a full entry (the tree at a past time).
+func (s *DirStat) addEntry(e catalog.Entry) {
 	n, ok := copiesOf(e)
+	s.add(e.Size, n, ok)
+}
+
+// add counts a file of size bytes whose content has n copies (ok false:
+// no content to copy).
+func (s *DirStat) add(size int64, n int, ok bool) {
+	c := Count{1, size}
+	s.Count.add(c)
 	if !ok {
 		s.NoContent.add(c)
 		return
@@ -88,6 +100,14 @@ func copiesOf(e catalog.Entry) (int, bool) {
 	return len(e.Disks), true
 }
 
+// briefCopies is copiesOf for a Brief.
+func briefCopies(b catalog.Brief) (int, bool) {
+	if b.Type == catalog.Symlink || b.Size == 0 {
+		return 0, false
+	}
+	return b.Copies(), true // a file still to be hashed has no object: 0
+}
+
 // Tree returns the directories under root (root first, then each subtree
 // in turn, larger siblings first) with their totals.
 func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOptions) ([]DirStat, error) {
@@ -95,7 +115,11 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 	if err != nil {
 		return nil, err
 	}
-	keep, err := opt.filter().Matcher(ctx, cat)
+	briefs, err := cat.NewBriefs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := opt.filter().BriefMatcher(ctx, cat, briefs)
 	if err != nil {
 		return nil, err
 	}
@@ -104,9 +128,10 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 	for _, id := range order {
 		stats[id] = &DirStat{Path: t.Path(id)}
 	}
-	err = cat.ListFiles(ctx, vpath.Selector{Root: t.Path(rootID)}, func(e catalog.Entry) error {
-		if s := stats[e.Dir]; s != nil && keep(&e) { // nil: a directory newer than t
-			s.addFile(e)
+	in := func(dir int64) bool { return stats[dir] != nil }
+	err = briefs.Each(ctx, cat, order, in, t.Len(), func(b catalog.Brief) error {
+		if keep(&b) {
+			stats[b.Dir].addFile(b)
 		}
 		return nil
 	})

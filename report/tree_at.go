@@ -42,7 +42,7 @@ func TreeAt(ctx context.Context, cat *catalog.Catalog, root string, at catalog.A
 	err = cat.FilesAt(ctx, at, vpath.Selector{Root: root}, func(e catalog.Entry) error {
 		parent, _ := vpath.Split(e.Path)
 		if s := stats[parent]; s != nil && keep(&e) {
-			s.addFile(e)
+			s.addEntry(e)
 		}
 		return nil
 	})

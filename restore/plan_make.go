@@ -33,6 +33,9 @@ func MakePlanAt(ctx context.Context, cat *catalog.Catalog, patterns []string, at
 	if err != nil {
 		return p, err
 	}
+	if p, ok, err := planBriefs(ctx, cat, sels); ok || err != nil {
+		return p, err
+	}
 	var prog Progress
 	entries, err := collect(ctx, cat, sels, at, &prog)
 	if err != nil {

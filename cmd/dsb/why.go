@@ -9,7 +9,6 @@ import (
 
 	"dsb/backup"
 	"dsb/catalog"
-	"dsb/planner"
 	"dsb/pool"
 	"dsb/report"
 	"dsb/vpath"
@@ -78,11 +77,10 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		}
 		return nil
 	}
-	facts, err := pool.Load(ctx, cat)
+	facts, o, err := pool.LoadObject(ctx, cat, f.Object)
 	if err != nil {
 		return err
 	}
-	o, _ := facts.Find(f.Object)
 	holders, err := cat.HoldersOf(ctx, f.Object)
 	if err != nil {
 		return err
@@ -106,16 +104,16 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		a.printf("  on %-12s verified %s%s\n", h.Disk, ageStr(h.VerifiedAt), lost)
 		out.Disks = append(out.Disks, holderJSON{Disk: h.Disk, Lost: h.Lost, VerifiedAt: nsTime(h.VerifiedAt)})
 	}
+	explain := backup.Explainer{Cat: cat, Facts: facts, Obj: o, Opt: backup.Options{Now: time.Now}}
 	for _, d := range facts.Disks {
 		if d.Lost {
 			continue
 		}
-		p, err := backup.PrepareFrom(cmd.Context(), cat, facts, d, backup.Options{Now: time.Now})
+		w, in, err := explain.For(ctx, d)
 		if err != nil {
 			return err
 		}
-		if i, ok := p.Index(f.Object); ok {
-			w := planner.Why(p.State, p.Policy, p.Plan, i)
+		if in {
 			a.printf("  next backup of %-8s %s\n", d.Name+":", w)
 			out.Next = append(out.Next, nextJSON{Disk: d.Name, Why: w})
 		}
