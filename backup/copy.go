@@ -182,7 +182,10 @@ func (x *executor) finishCopy(r copyResult) error {
 		if x.skippedRefs == nil {
 			x.skippedRefs = map[int64]string{}
 		}
-		x.skippedRefs[o.Ref] = "skipped"
+		x.skippedRefs[o.Ref] = catalog.ReasonUnreadable
+		if err := x.cat.Refuse(x.ctx, x.p.Disk.ID, o.Ref, catalog.ReasonUnreadable, x.opt.now().UnixNano()); err != nil {
+			return err
+		}
 		x.prog.BytesToCopy -= o.Size
 		why := "no file with this content is left to read it from; run 'dsb update'"
 		if len(r.attempts) > 0 {

@@ -20,7 +20,10 @@ type Prepared struct {
 	// Refused: live objects wanting a copy that this disk's filesystem
 	// refused earlier (too large for it), left out of the plan.
 	Refused, RefusedBytes int64
-	refs                  []*pool.Object // State.Objects[i] is refs[i]
+	// Unreadable: live objects a backup of this disk could read from
+	// none of their files since the last update, left out of the plan.
+	Unreadable int64
+	refs       []*pool.Object // State.Objects[i] is refs[i]
 }
 
 // Object returns the pool object behind state index i.
@@ -57,9 +60,13 @@ func Prepare(f *pool.Facts, d catalog.Disk, room Room, refused map[int64]string,
 		if class != planner.Live && !on {
 			continue // nothing to do with it on this disk
 		}
-		if _, no := refused[o.Ref]; no && !on {
-			p.Refused++
-			p.RefusedBytes += o.Size
+		if why, no := refused[o.Ref]; no && !on {
+			if why == catalog.ReasonUnreadable {
+				p.Unreadable++ // waits for the next update
+			} else {
+				p.Refused++
+				p.RefusedBytes += o.Size
+			}
 			continue
 		}
 		p.State.Objects = append(p.State.Objects, planner.Object{

@@ -19,6 +19,13 @@ func (c *Catalog) Refuse(ctx context.Context, disk, ref int64, reason string, at
 	return nil
 }
 
+// ReasonUnreadable is the refusal reason of an object that a backup could
+// read from none of its files (changed since 'dsb update', or gone, or an
+// unplugged source): plans for that disk leave it out until the next
+// completed update (Updater.Finish forgets these), so that no backup
+// evicts a copy for an object it cannot read.
+const ReasonUnreadable = "unreadable"
+
 // Refusals maps the objects disk's filesystem refused to the reason.
 func (c *Catalog) Refusals(ctx context.Context, disk int64) (map[int64]string, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT object, reason FROM refusals WHERE disk=?`, disk)

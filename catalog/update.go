@@ -118,7 +118,13 @@ func (u *Updater) Checkpoint(ctx context.Context) error {
 // Finish commits the session and releases it.
 func (u *Updater) Finish(ctx context.Context) error {
 	defer u.close()
-	_, err := u.conn.ExecContext(context.WithoutCancel(ctx), "COMMIT")
+	ctx = context.WithoutCancel(ctx)
+	// The files are read again now: objects a backup could not read
+	// are worth trying again.
+	if _, err := u.conn.ExecContext(ctx, `DELETE FROM refusals WHERE reason=?`, ReasonUnreadable); err != nil {
+		return fmt.Errorf("forget unreadable objects: %w", err)
+	}
+	_, err := u.conn.ExecContext(ctx, "COMMIT")
 	return err
 }
 
