@@ -33,8 +33,10 @@ func MakePlanAt(ctx context.Context, cat *catalog.Catalog, patterns []string, at
 	if err != nil {
 		return p, err
 	}
-	if p, ok, err := planBriefs(ctx, cat, sels); ok || err != nil {
-		return p, err
+	if at == 0 { // Briefs are the current files only
+		if p, ok, err := planBriefs(ctx, cat, sels); ok || err != nil {
+			return p, err
+		}
 	}
 	var prog Progress
 	entries, err := collect(ctx, cat, sels, at, &prog)
