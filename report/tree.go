@@ -142,11 +142,18 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 		d, _ := t.Dir(order[i])
 		stats[d.Parent].merge(stats[order[i]])
 	}
+	return flatten(rootID, stats, func(id int64) []int64 { return largestFirst(t, stats, t.Children(id)) }, opt), nil
+}
+
+// flatten lists the directories from root down (each subtree in turn, in
+// the order kids gives), with their depth, down to opt.Depth; with a
+// filter, directories left without files are left out.
+func flatten[K comparable](root K, stats map[K]*DirStat, kids func(K) []K, opt TreeOptions) []DirStat {
 	filtered := opt.filter().filtered()
 	var out []DirStat
-	var walk func(id int64, depth int)
-	walk = func(id int64, depth int) {
-		s := stats[id]
+	var walk func(k K, depth int)
+	walk = func(k K, depth int) {
+		s := stats[k]
 		if depth > 0 && filtered && s.Files == 0 {
 			return
 		}
@@ -155,12 +162,12 @@ func Tree(ctx context.Context, cat *catalog.Catalog, root string, opt TreeOption
 		if opt.Depth > 0 && depth >= opt.Depth {
 			return
 		}
-		for _, k := range largestFirst(t, stats, t.Children(id)) {
-			walk(k, depth+1)
+		for _, c := range kids(k) {
+			walk(c, depth+1)
 		}
 	}
-	walk(rootID, 0)
-	return out, nil
+	walk(root, 0)
+	return out
 }
 
 // lookupRoot finds the directory root in the catalog's tree.

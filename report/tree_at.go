@@ -62,19 +62,7 @@ func TreeAt(ctx context.Context, cat *catalog.Catalog, root string, at catalog.A
 			stats[parent].merge(stats[p])
 		}
 	}
-	filtered := opt.filter().filtered()
-	var out []DirStat
-	var walk func(p string, depth int)
-	walk = func(p string, depth int) {
-		s := stats[p]
-		if depth > 0 && filtered && s.Files == 0 {
-			return
-		}
-		s.Depth = depth
-		out = append(out, *s)
-		if opt.Depth > 0 && depth >= opt.Depth {
-			return
-		}
+	return flatten(root, stats, func(p string) []string {
 		kids := slices.Clone(children[p])
 		slices.SortFunc(kids, func(a, b string) int {
 			sa, sb := stats[a], stats[b]
@@ -86,12 +74,8 @@ func TreeAt(ctx context.Context, cat *catalog.Catalog, root string, at catalog.A
 			}
 			return cmp.Compare(a, b)
 		})
-		for _, k := range kids {
-			walk(k, depth+1)
-		}
-	}
-	walk(root, 0)
-	return out, nil
+		return kids
+	}, opt), nil
 }
 
 func hasDir(dirs []catalog.DirAt, p string) bool {
