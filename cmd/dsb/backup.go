@@ -254,6 +254,10 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	if res.Skipped > 0 {
 		return partialError{fmt.Sprintf("%d objects could not be copied (listed above); run 'dsb update' and back up again", res.Skipped)}
 	}
+	if res.Unreadable > 0 {
+		// Left out of the plan, still not copied: say so, exit 3.
+		return partialError{fmt.Sprintf("%d objects were left out: an earlier backup could read none of their files; run 'dsb update' and back up again", res.Unreadable)}
+	}
 	return nil
 }
 
