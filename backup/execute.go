@@ -32,7 +32,7 @@ type executor struct {
 	bytesSinceFlush        int64
 	deleted, bytesDeleted  int64
 	// skippedRefs: objects this run could not copy (no source file
-	// read right); a refill pass plans without them.
+	// read right), recorded as unreadable; refill counts them.
 	skippedRefs map[int64]string
 	prog        Progress
 	// read and done count, while copy workers run, the bytes read from

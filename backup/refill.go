@@ -12,8 +12,9 @@ import (
 // follows objects skipped by the pass before.
 const maxRefills = 3
 
-// refill plans again, without the objects x skipped, when x skipped any,
-// and carries that plan out too. An object skipped because its files
+// refill plans again when x skipped objects, and carries that plan out
+// too: the skipped ones are recorded as unreadable for this disk (see
+// catalog.ReasonUnreadable), so the new plan leaves them out. An object skipped because its files
 // changed since 'dsb update' (or could not be read) leaves room the plan
 // had given it, sometimes after evictions made for it; without a refill
 // that room stays empty until the next run, which then copies without any
@@ -24,7 +25,7 @@ func refill(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root stri
 		if err := x.flush(); err != nil {
 			return err
 		}
-		p, err := prepareAttached(ctx, cat, d, root, opt.Options, x.skippedRefs)
+		p, err := prepareAttached(ctx, cat, d, root, opt.Options)
 		if err != nil {
 			return err
 		}

@@ -98,7 +98,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	if err := pool.Seen(ctx, cat, &d, root, start); err != nil {
 		return res, err
 	}
-	p, err := prepareAttached(ctx, cat, d, root, opt.Options, nil)
+	p, err := prepareAttached(ctx, cat, d, root, opt.Options)
 	if err != nil {
 		return res, err
 	}
@@ -161,8 +161,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 
 // prepareAttached plans with the room measured on the disk attached at
 // root, and records what was measured for plans made while it is away.
-// The objects in except are left out, like those the disk refused.
-func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options, except map[int64]string) (*Prepared, error) {
+func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options) (*Prepared, error) {
 	room, err := measureRoom(ctx, cat, d, root)
 	if err != nil {
 		return nil, err
@@ -173,10 +172,10 @@ func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 		}
 		d.Space = room.Space()
 	}
-	return prepareWith(ctx, cat, d, room, opt, except)
+	return prepareWith(ctx, cat, d, room, opt)
 }
 
-func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room Room, opt Options, except map[int64]string) (*Prepared, error) {
+func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room Room, opt Options) (*Prepared, error) {
 	f, err := pool.Load(ctx, cat)
 	if err != nil {
 		return nil, err
@@ -184,14 +183,6 @@ func prepareWith(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, room
 	refused, err := cat.Refusals(ctx, d.ID)
 	if err != nil {
 		return nil, err
-	}
-	if len(except) > 0 {
-		if refused == nil {
-			refused = map[int64]string{}
-		}
-		for ref, why := range except {
-			refused[ref] = why
-		}
 	}
 	return Prepare(f, d, room, refused, opt), nil
 }
@@ -219,13 +210,13 @@ func PlanFor(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, path str
 		if err != nil {
 			return nil, err
 		}
-		return prepareWith(ctx, cat, d, room, opt, nil)
+		return prepareWith(ctx, cat, d, room, opt)
 	}
 	room, err := measureRoom(ctx, cat, d, path)
 	if err != nil {
 		return nil, err
 	}
-	return prepareWith(ctx, cat, d, room, opt, nil)
+	return prepareWith(ctx, cat, d, room, opt)
 }
 
 // reserveFile holds back space for the disk's final description.
