@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,16 +14,6 @@ import (
 	"dsb/objects"
 	"dsb/planner"
 	"dsb/pool"
-)
-
-// copyBatch and copyBatchBytes bound a run of consecutive copies made as
-// one parallel batch. Copies only add to the disk, so any subset of a run
-// of copies stays within the budget the plan guarantees at the run's end.
-// The bytes bound keeps what a crash loses small: objects of a batch are
-// temp files until the batch is committed (see executor.flush).
-const (
-	copyBatch      = 256
-	copyBatchBytes = 64 << 20
 )
 
 // copyWorkers write objects in parallel: their fsyncs then share the
@@ -53,92 +42,32 @@ type copyResult struct {
 	job      copyJob
 	n        int64
 	done     bool
+	staged   objects.Staged // when done: the object, to commit
 	attempts []attempt
 	tooLarge error // the disk's filesystem cannot hold this object
 	fatal    error // stops the backup (disk full, disk write error)
 }
 
-// copyRun copies a run of objects with a few workers; catalog work and
-// reporting stay in this goroutine.
-func (x *executor) copyRun(acts []planner.Action) error {
-	jobs := make([]copyJob, 0, len(acts))
-	for _, a := range acts {
-		j, err := x.prepareCopy(a)
-		if err != nil {
-			return err
-		}
-		jobs = append(jobs, j)
-	}
-	results := make([]copyResult, len(jobs))
-	var stop sync.Once
-	stopped := make(chan struct{})
-	next := make(chan int)
-	var wg sync.WaitGroup
-	stopProgress := x.liveProgress()
-	for w := 0; w < min(copyWorkers, len(jobs)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = x.doCopy(jobs[i])
-				x.done.Add(1)
-				if results[i].fatal != nil {
-					stop.Do(func() { close(stopped) })
-				}
-			}
-		}()
-	}
-feed:
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-stopped:
-			break feed
-		case <-x.ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	stopProgress()
-	var fatal error
-	for _, r := range results {
-		if r.job.o == nil {
-			continue // never started
-		}
-		if err := x.finishCopy(r); err != nil && fatal == nil {
-			fatal = err
-		}
-	}
-	if fatal == nil {
-		fatal = x.ctx.Err()
-	}
-	return fatal
-}
-
-func (x *executor) prepareCopy(a planner.Action) (copyJob, error) {
+// job is the copy of a's object, from the current files given.
+func (x *executor) job(a planner.Action, files []catalog.FileRef) copyJob {
 	o := x.p.Object(a.Object)
 	j := copyJob{o: o, why: planner.Explain(x.p.State, a)}
-	files, err := x.cat.FilesOf(x.ctx, o.Ref)
-	if err != nil {
-		return j, err
-	}
 	for _, f := range files {
 		vp := strings.TrimSuffix(x.tree.Path(f.Dir), "/") + "/" + f.Name
 		if real, ok := pool.RealPath(x.sources, vp); ok {
 			j.cands = append(j.cands, candidate{f, vp, real})
 		}
 	}
-	return j, nil
+	return j
 }
 
 // doCopy tries the candidate files in turn (in a worker goroutine).
 func (x *executor) doCopy(j copyJob) copyResult {
 	r := copyResult{job: j}
 	for _, c := range j.cands {
-		n, err := x.copyFrom(j.o, c.real)
+		s, n, err := x.copyFrom(j.o, c.real)
 		if err == nil {
-			r.n, r.done = n, true
+			r.n, r.done, r.staged = n, true, s
 			return r
 		}
 		r.attempts = append(r.attempts, attempt{c, err})
@@ -195,6 +124,7 @@ func (x *executor) finishCopy(r copyResult) error {
 		return nil
 	}
 	x.pending.Add = append(x.pending.Add, catalog.Copy{Object: o.Ref})
+	x.staged = append(x.staged, r.staged)
 	x.copied++
 	x.bytes += r.n
 	x.bytesSinceSnap += r.n
@@ -210,27 +140,29 @@ func (x *executor) finishCopy(r copyResult) error {
 	return nil
 }
 
-func (x *executor) copyFrom(o *pool.Object, real string) (int64, error) {
+func (x *executor) copyFrom(o *pool.Object, real string) (objects.Staged, int64, error) {
 	// A raw descriptor: an *os.File registers with the network poller,
 	// several wasted system calls per small file. O_NONBLOCK: a source
 	// replaced by a FIFO since update must not hang the open.
 	fd, err := unix.Open(real, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
-		return 0, fmt.Errorf("%w %s: %w", objects.ErrSourceRead, real, err)
+		return objects.Staged{}, 0, fmt.Errorf("%w %s: %w", objects.ErrSourceRead, real, err)
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return 0, fmt.Errorf("%w %s: %w", objects.ErrSourceRead, real, err)
+		return objects.Staged{}, 0, fmt.Errorf("%w %s: %w", objects.ErrSourceRead, real, err)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != o.Size {
-		return 0, errSourceChanged
+		return objects.Staged{}, 0, errSourceChanged
 	}
-	n, err := x.dir.Put(x.ctx, o.ID, countingReader{fdReader(fd), &x.read})
+	// Stage, not Put: the plan copies only objects reconcile found missing
+	// (under the disk lock), so no stat of the object's name first.
+	s, n, err := x.dir.Stage(x.ctx, o.ID, countingReader{&sizedReader{fd: fd, left: o.Size}, &x.read})
 	if errors.Is(err, objects.ErrSourceRead) {
-		return n, fmt.Errorf("%s: %w", real, err)
+		return s, n, fmt.Errorf("%s: %w", real, err)
 	}
-	return n, err
+	return s, n, err
 }
 
 // countingReader counts what it reads (for the progress bar).
@@ -245,16 +177,17 @@ func (c countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// liveProgress reports progress every 200 ms while the copy workers run,
-// counting bytes read and objects finished in the run so far; the returned
-// function stops it (before finishCopy reports the recorded figures: one
-// goroutine calls Progress at a time).
+// liveProgress reports progress every 200 ms while the copy pipeline runs,
+// counting bytes read and objects finished in the run so far; x.report is
+// quiet meanwhile, so that one goroutine calls Progress at a time. The
+// returned function stops it.
 func (x *executor) liveProgress() func() {
 	x.read.Store(0)
 	x.done.Store(0)
 	if x.opt.Progress == nil {
 		return func() {}
 	}
+	x.live = true
 	quit, exited := make(chan struct{}), make(chan struct{})
 	base := x.prog
 	go func() {
@@ -273,15 +206,29 @@ func (x *executor) liveProgress() func() {
 			}
 		}
 	}()
-	return func() { close(quit); <-exited }
+	return func() { close(quit); <-exited; x.live = false }
 }
 
-// fdReader reads a raw file descriptor.
-type fdReader int
+// sizedReader reads a raw file descriptor of a file expected to hold
+// left more bytes. It asks for at most one byte more than that, and takes
+// a short read that ends exactly there as the end: one read(2) for a
+// small file instead of two. A file that grew gives the extra byte, one
+// that shrank a short count, and either a digest mismatch.
+type sizedReader struct {
+	fd   int
+	left int64
+	eof  bool
+}
 
-func (f fdReader) Read(p []byte) (int, error) {
+func (f *sizedReader) Read(p []byte) (int, error) {
+	if f.eof || f.left < 0 {
+		return 0, io.EOF // the end, or a byte beyond it: the digest tells
+	}
+	if f.left+1 < int64(len(p)) {
+		p = p[:f.left+1]
+	}
 	for {
-		n, err := unix.Read(int(f), p)
+		n, err := unix.Read(f.fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue
@@ -290,6 +237,8 @@ func (f fdReader) Read(p []byte) (int, error) {
 		case n == 0 && len(p) > 0:
 			return 0, io.EOF
 		}
+		f.left -= int64(n)
+		f.eof = f.left == 0 && n < len(p)
 		return n, nil
 	}
 }

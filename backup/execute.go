@@ -25,6 +25,9 @@ type executor struct {
 	sources []catalog.Source
 
 	pending                catalog.CopyChange
+	staged                 []objects.Staged // the objects of pending.Add, not yet durable
+	committing             chan error       // the batch in flight (flushAsync), or nil
+	live                   bool             // the copy pipeline runs: liveProgress reports
 	lastFlush, lastSnap    time.Time
 	bytesSinceSnap         int64
 	copied, bytes, skipped int64
@@ -86,15 +89,11 @@ func (x *executor) run() error {
 			i = j
 			continue
 		}
-		j, batch := i, int64(0)
-		for j < len(acts) && acts[j].Kind == planner.Copy && j-i < copyBatch && batch < copyBatchBytes {
-			batch += x.p.Object(acts[j].Object).Size
+		j := i
+		for j < len(acts) && acts[j].Kind == planner.Copy {
 			j++
 		}
 		if err := x.copyRun(acts[i:j]); err != nil {
-			return err
-		}
-		if err := x.checkpoint(); err != nil {
 			return err
 		}
 		i = j
@@ -132,16 +131,20 @@ func (x *executor) deleteRun(acts []planner.Action) error {
 // errSourceChanged: the source is no longer the file update hashed.
 var errSourceChanged = errors.New("source changed")
 
-// flushBytes bounds the bytes copied but not yet committed and recorded:
-// with copyBatchBytes, what a kill -9 makes the next run copy again.
-const flushBytes = 192 << 20
+// flushBytes and flushCopies bound a batch of copies made durable and
+// recorded at once (see flushAsync): with the batch in flight, what a
+// kill -9 makes the next run copy again.
+const (
+	flushBytes  = 192 << 20
+	flushCopies = 2000
+)
 
 // checkpoint records pending copies every few seconds or flushBytes, and
 // describes the disk again every few minutes or gigabytes.
 func (x *executor) checkpoint() error {
 	now := x.opt.now()
-	if now.Sub(x.lastFlush) >= x.opt.FlushEvery || len(x.pending.Add) >= 2000 || x.bytesSinceFlush >= flushBytes {
-		if err := x.flush(); err != nil {
+	if now.Sub(x.lastFlush) >= x.opt.FlushEvery || len(x.pending.Add) >= flushCopies || x.bytesSinceFlush >= flushBytes {
+		if err := x.flushAsync(); err != nil {
 			return err
 		}
 	}
@@ -159,21 +162,6 @@ func (x *executor) checkpoint() error {
 	return nil
 }
 
-func (x *executor) flush() error {
-	x.lastFlush, x.bytesSinceFlush = x.opt.now(), 0
-	if len(x.pending.Add) == 0 {
-		return nil
-	}
-	// The objects' names must be durable before the catalog counts them.
-	if err := x.dir.Commit(); err != nil {
-		x.pending.Add = x.pending.Add[:0]
-		return fmt.Errorf("sync disk %s: %w", x.p.Disk.Name, err)
-	}
-	err := x.cat.ApplyCopies(context.WithoutCancel(x.ctx), x.pending)
-	x.pending.Add = x.pending.Add[:0]
-	return err
-}
-
 func (x *executor) event(e Event) {
 	if x.opt.Event != nil {
 		x.opt.Event(e)
@@ -181,7 +169,7 @@ func (x *executor) event(e Event) {
 }
 
 func (x *executor) report() {
-	if x.opt.Progress != nil {
+	if x.opt.Progress != nil && !x.live {
 		x.opt.Progress(x.prog)
 	}
 }

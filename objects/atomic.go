@@ -157,7 +157,7 @@ func isAtomicTemp(name string) bool {
 // is needed: FAT and exFAT mounts refuse chmod.
 func createTemp(dir, prefix string, perm fs.FileMode) (*os.File, error) {
 	for range 100 {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		name := filepath.Join(dir, prefix+randomSuffix())
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
@@ -166,3 +166,6 @@ func createTemp(dir, prefix string, perm fs.FileMode) (*os.File, error) {
 	}
 	return nil, fmt.Errorf("create temp file in %s: too many collisions", dir)
 }
+
+// randomSuffix makes temp file names unique enough for O_EXCL to retry.
+func randomSuffix() string { return strconv.FormatUint(rand.Uint64(), 36) }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Names inside a disk's data directory.
@@ -36,61 +38,7 @@ type Dir struct {
 	// In batch mode Put leaves new objects as verified temp files; Commit
 	// makes them durable and renames them into place.
 	batch   bool
-	pending []pendingObject
-}
-
-type pendingObject struct{ temp, final, dir string }
-
-// Batch switches Put to batch mode: an object is written and its digest
-// checked, but it gets its final name only at the next Commit, which makes
-// the whole batch durable with two filesystem syncs instead of two fsyncs
-// per object (small files on a USB disk cost little more than cp then).
-// Until Commit an object is not in the store; after a crash it is a temp
-// file, which CleanTemp removes.
-func (d *Dir) Batch() {
-	d.mu.Lock()
-	d.batch = true
-	d.mu.Unlock()
-}
-
-// Commit makes every object Put since the last Commit durable under its
-// final name: sync the filesystem (data and temp files), rename, sync
-// again (the names). Only after Commit returns may a caller record them.
-func (d *Dir) Commit() error {
-	d.mu.Lock()
-	batch := d.pending
-	d.pending = nil
-	d.mu.Unlock()
-	if len(batch) == 0 {
-		return nil
-	}
-	if err := d.syncAll(batch, func(p pendingObject) string { return p.temp }); err != nil {
-		return err
-	}
-	for _, p := range batch {
-		if err := os.Rename(p.temp, p.final); err != nil {
-			return err
-		}
-	}
-	return d.syncAll(batch, func(p pendingObject) string { return p.dir })
-}
-
-// syncAll flushes the filesystem holding the store with syncfs(2), or, if
-// that is not available, fsyncs each named file or directory.
-func (d *Dir) syncAll(batch []pendingObject, name func(pendingObject) string) error {
-	if err := syncfs(d.objects); err == nil {
-		return nil
-	}
-	done := map[string]bool{}
-	for _, p := range batch {
-		if n := name(p); !done[n] {
-			done[n] = true
-			if err := fsyncPath(n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	pending []Staged
 }
 
 // InitDir creates the objects directory under root (and root itself) if
@@ -148,6 +96,19 @@ func (d *Dir) Put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 }
 
 func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
+	d.mu.Lock()
+	batch := d.batch
+	d.mu.Unlock()
+	if batch {
+		s, n, err := d.Stage(ctx, id, r)
+		if err != nil {
+			return 0, err
+		}
+		d.mu.Lock()
+		d.pending = append(d.pending, s)
+		d.mu.Unlock()
+		return n, nil
+	}
 	final := d.Path(id)
 	size, err := statObject(final)
 	switch {
@@ -162,55 +123,25 @@ func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 	case !errors.Is(err, ErrNotFound):
 		return 0, err
 	}
-	sub, err := d.subdir(id)
+	sub, err := d.subdir(id, false)
 	if err != nil {
 		return 0, err
 	}
-	f, err := createTemp(sub, tempPrefix, objectPerm)
+	t, n, err := writeTemp(ctx, sub, id, r)
 	if err != nil {
 		return 0, err
 	}
-	renamed := false
-	defer func() {
-		if !renamed {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	sw := NewSparseWriter(int(f.Fd())) // holes where the content is zeros
-	n, sum, err := copyHashing(ctx, sw, r)
+	err = unix.Fsync(t.fd)
+	if cerr := unix.Close(t.fd); err == nil {
+		err = cerr
+	}
 	if err == nil {
-		err = sw.Finish()
+		err = os.Rename(t.name, final)
 	}
 	if err != nil {
+		os.Remove(t.name)
 		return 0, err
 	}
-	if sum != id {
-		return 0, fmt.Errorf("%w: content hashes to %s", ErrHashMismatch, sum.Short())
-	}
-	d.mu.Lock()
-	batch := d.batch
-	d.mu.Unlock()
-	if batch {
-		if err := f.Close(); err != nil {
-			return 0, err
-		}
-		renamed = true // the temp file stays until Commit
-		d.mu.Lock()
-		d.pending = append(d.pending, pendingObject{f.Name(), final, sub})
-		d.mu.Unlock()
-		return n, nil
-	}
-	if err := f.Sync(); err != nil {
-		return 0, err
-	}
-	if err := f.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(f.Name(), final); err != nil {
-		return 0, err
-	}
-	renamed = true
 	return n, SyncDir(sub)
 }
 
@@ -218,7 +149,7 @@ func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 // The mutex makes a concurrent Put into the same new directory wait until
 // the directory's entry is fsynced, so no Put returns before its path is
 // durable.
-func (d *Dir) subdir(id ID) (string, error) {
+func (d *Dir) subdir(id ID, batch bool) (string, error) {
 	h3 := id.String()[:3]
 	path := filepath.Join(d.objects, h3)
 	d.mu.Lock()
@@ -226,7 +157,7 @@ func (d *Dir) subdir(id ID) (string, error) {
 	if d.subdirs[h3] {
 		return path, nil
 	}
-	if d.batch {
+	if batch {
 		// Commit's filesystem sync makes the new directory durable before
 		// any object in it is renamed into place or recorded.
 		if err := os.Mkdir(path, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {

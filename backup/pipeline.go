@@ -1,0 +1,198 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"dsb/catalog"
+	"dsb/objects"
+	"dsb/planner"
+)
+
+// prepChunk is how many copy actions one catalog query prepares (the
+// files each object can be read from).
+const prepChunk = 256
+
+// copyRun copies a run of consecutive copy actions as a pipeline, so that
+// the catalog, the CPU and the disk all work at once: a feeder looks up
+// the source files of a few hundred objects per query; copy workers read,
+// hash and write temp files; this goroutine records results; and a
+// committer makes finished batches durable and records them (see
+// flushAsync) while the next batch is copied. Copies only add to the
+// disk, so any subset of a run of copies stays within the budget the plan
+// guarantees at the run's end, and copying ahead of a commit is safe.
+func (x *executor) copyRun(acts []planner.Action) error {
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	halt := func() { stopOnce.Do(func() { close(stop) }) }
+	defer halt()
+	stopProgress := x.liveProgress()
+	jobs := make(chan copyJob, prepChunk)
+	feedErr := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		feedErr <- x.feed(acts, jobs, stop)
+	}()
+	results := make(chan copyResult, 2*copyWorkers)
+	var wg sync.WaitGroup
+	for range copyWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if stopped(stop) || x.ctx.Err() != nil {
+					continue // never started: not copied, not recorded
+				}
+				results <- x.doCopy(j)
+				x.done.Add(1)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+	var fatal error
+	for r := range results {
+		// Every finished copy is recorded, even after a fatal error.
+		err := x.finishCopy(r)
+		if err == nil && fatal == nil {
+			err = x.checkpoint()
+		}
+		if err != nil && fatal == nil {
+			fatal = err
+			halt()
+		}
+	}
+	stopProgress()
+	x.report()
+	if err := <-feedErr; fatal == nil {
+		fatal = err
+	}
+	if err := x.waitCommit(); fatal == nil {
+		fatal = err
+	}
+	if fatal == nil {
+		fatal = x.ctx.Err()
+	}
+	return fatal
+}
+
+func stopped(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// feed prepares copy jobs, a chunk of actions per catalog query, until
+// acts are done or stop is closed.
+func (x *executor) feed(acts []planner.Action, jobs chan<- copyJob, stop <-chan struct{}) error {
+	for len(acts) > 0 {
+		n := min(len(acts), prepChunk)
+		chunk, err := x.prepareCopies(acts[:n])
+		if err != nil {
+			return err
+		}
+		for _, j := range chunk {
+			select {
+			case jobs <- j:
+			case <-stop:
+				return nil
+			case <-x.ctx.Done():
+				return nil
+			}
+		}
+		acts = acts[n:]
+	}
+	return nil
+}
+
+// prepareCopies finds the files each object can be read from.
+func (x *executor) prepareCopies(acts []planner.Action) ([]copyJob, error) {
+	refs := make([]int64, len(acts))
+	for i, a := range acts {
+		refs[i] = x.p.Object(a.Object).Ref
+	}
+	files, err := x.cat.FilesOfMany(x.ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]copyJob, len(acts))
+	for i, a := range acts {
+		jobs[i] = x.job(a, files[refs[i]])
+	}
+	return jobs, nil
+}
+
+// commit is a batch of staged objects on its way to the disk and the
+// catalog.
+type commit struct {
+	staged []objects.Staged
+	copies []catalog.Copy
+}
+
+// flushAsync starts making the pending copies durable and recording
+// them in the background; the copy workers go on meanwhile. The order per
+// batch stays: the objects' names durable (CommitStaged) before the
+// catalog counts them. While the previous batch is still in flight it
+// returns at once, unless the pending copies have grown past twice a
+// batch (then the disk is the bottleneck, and waiting is right).
+func (x *executor) flushAsync() error {
+	if x.committing != nil {
+		select {
+		case err := <-x.committing:
+			x.committing = nil
+			if err != nil {
+				return err
+			}
+		default:
+			if x.bytesSinceFlush < 2*flushBytes && len(x.pending.Add) < 2*flushCopies {
+				return nil
+			}
+			if err := x.waitCommit(); err != nil {
+				return err
+			}
+		}
+	}
+	x.lastFlush, x.bytesSinceFlush = x.opt.now(), 0
+	if len(x.pending.Add) == 0 {
+		return nil
+	}
+	c := commit{x.staged, x.pending.Add}
+	x.staged, x.pending.Add = nil, nil
+	done := make(chan error, 1)
+	x.committing = done
+	go func() { done <- x.commit(c) }()
+	return nil
+}
+
+// waitCommit waits for the batch flushAsync started, if any.
+func (x *executor) waitCommit() error {
+	if x.committing == nil {
+		return nil
+	}
+	err := <-x.committing
+	x.committing = nil
+	return err
+}
+
+// flush records the pending copies now (after any batch in flight).
+func (x *executor) flush() error {
+	if err := x.waitCommit(); err != nil {
+		x.staged, x.pending.Add = nil, nil
+		return err
+	}
+	if err := x.flushAsync(); err != nil {
+		return err
+	}
+	return x.waitCommit()
+}
+
+func (x *executor) commit(c commit) error {
+	if err := x.dir.CommitStaged(c.staged); err != nil {
+		return fmt.Errorf("sync disk %s: %w", x.p.Disk.Name, err)
+	}
+	// Not cancelled by Ctrl-C: the objects are on the disk now.
+	return x.cat.ApplyCopies(context.WithoutCancel(x.ctx), catalog.CopyChange{Disk: x.p.Disk.ID, Add: c.copies})
+}
