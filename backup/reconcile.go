@@ -23,24 +23,41 @@ type Reconciled struct {
 // Reconcile brings the catalog's copies of disk in line with the objects
 // really present in dir.
 func Reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir *objects.Dir) (Reconciled, error) {
+	r, _, err := reconcile(ctx, cat, disk, dir)
+	return r, err
+}
+
+// reconcile is Reconcile, returning the listing of the disk it used, for
+// the room measurement; nil when reconcile moved objects to bad-objects/
+// since (the listing no longer says what the disk holds).
+func reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir *objects.Dir) (Reconciled, *objects.Listing, error) {
 	var r Reconciled
-	var err error
-	if r.TempRemoved, err = dir.CleanTemp(ctx); err != nil {
-		return r, fmt.Errorf("remove leftover temp files: %w", err)
+	// The catalog's copies are read while the disk is listed: one waits
+	// for SQLite, the other for the filesystem.
+	type copiesOf struct {
+		copies []catalog.Copy
+		err    error
 	}
-	present := map[objects.ID]int64{}
-	err = dir.Walk(ctx, func(id objects.ID, size int64) error {
-		present[id] = size
-		return nil
-	}, func(rel string) { r.Junk = append(r.Junk, rel) })
+	kc := make(chan copiesOf, 1)
+	go func() {
+		c, err := cat.DiskCopySet(ctx, disk.ID)
+		kc <- copiesOf{c, err}
+	}()
+	l, err := dir.Scan(ctx)
+	k := <-kc
 	if err != nil {
-		return r, fmt.Errorf("list objects: %w", err)
+		return r, nil, fmt.Errorf("list objects: %w", err)
 	}
+	if k.err != nil {
+		return r, nil, k.err
+	}
+	r.TempRemoved, r.Junk = l.TempRemoved, l.Junk
+	present := make(map[objects.ID]int64, len(l.Objects))
+	for _, o := range l.Objects {
+		present[o.ID] = o.Size
+	}
+	known := k.copies
 	r.Present = int64(len(present))
-	known, err := cat.DiskCopies(ctx, disk.ID)
-	if err != nil {
-		return r, err
-	}
 	ch := catalog.CopyChange{Disk: disk.ID}
 	for _, cp := range known {
 		size, ok := present[cp.Hash]
@@ -51,22 +68,25 @@ func Reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir
 			ch.Remove = append(ch.Remove, cp.Object)
 		case size != cp.Size:
 			if err := dir.Quarantine(cp.Hash); err != nil && !errors.Is(err, objects.ErrNotFound) {
-				return r, err
+				return r, nil, err
 			}
 			r.Quarantined++
 			ch.Remove = append(ch.Remove, cp.Object)
 		}
 	}
 	if err := adopt(ctx, cat, dir, present, &ch, &r); err != nil {
-		return r, err
+		return r, nil, err
 	}
 	if len(ch.Add)+len(ch.Remove) > 0 {
 		if err := cat.ApplyCopies(ctx, ch); err != nil {
-			return r, err
+			return r, nil, err
 		}
 	}
+	if r.Quarantined > 0 {
+		l = nil
+	}
 	// What the catalog now counts on this disk was seen on it: confirmed.
-	return r, cat.ConfirmDisk(ctx, disk.ID, time.Now())
+	return r, l, cat.MarkReconciled(ctx, disk.ID, time.Now())
 }
 
 // adopt records objects present on the disk that the catalog did not

@@ -25,7 +25,7 @@ func refill(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root stri
 		if err := x.flush(); err != nil {
 			return err
 		}
-		p, err := prepareAttached(ctx, cat, d, root, opt.Options)
+		p, err := prepareAttached(ctx, cat, d, root, opt.Options, nil)
 		if err != nil {
 			return err
 		}

@@ -92,13 +92,14 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	if err != nil {
 		return res, fmt.Errorf("open objects of disk %s: %w", d.Name, err)
 	}
-	if res.Reconciled, err = Reconcile(ctx, cat, d, dir); err != nil {
+	var listing *objects.Listing
+	if res.Reconciled, listing, err = reconcile(ctx, cat, d, dir); err != nil {
 		return res, err
 	}
 	if err := pool.Seen(ctx, cat, &d, root, start); err != nil {
 		return res, err
 	}
-	p, err := prepareAttached(ctx, cat, d, root, opt.Options)
+	p, err := prepareAttached(ctx, cat, d, root, opt.Options, listing)
 	if err != nil {
 		return res, err
 	}
@@ -160,9 +161,10 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 }
 
 // prepareAttached plans with the room measured on the disk attached at
-// root, and records what was measured for plans made while it is away.
-func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options) (*Prepared, error) {
-	room, err := measureRoom(ctx, cat, d, root)
+// root (objects/ as l lists it, unless l is nil), and records what was
+// measured for plans made while it is away.
+func prepareAttached(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt Options, l *objects.Listing) (*Prepared, error) {
+	room, err := measureRoom(ctx, cat, d, root, l)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +214,7 @@ func PlanFor(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, path str
 		}
 		return prepareWith(ctx, cat, d, room, opt)
 	}
-	room, err := measureRoom(ctx, cat, d, path)
+	room, err := measureRoom(ctx, cat, d, path, nil)
 	if err != nil {
 		return nil, err
 	}

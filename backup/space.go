@@ -6,6 +6,7 @@ import (
 
 	"dsb/catalog"
 	"dsb/disks"
+	"dsb/objects"
 )
 
 // Room says how a disk's budget is spent, in allocated bytes: what
@@ -37,14 +38,20 @@ func (r Room) Space() catalog.DiskSpace {
 		Reserve: r.Reserve, Shards: int64(len(r.shards)), FSType: r.FSType}
 }
 
-// measureRoom measures the disk attached at root.
-func measureRoom(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string) (Room, error) {
+// measureRoom measures the disk attached at root; objects/ as l lists
+// it, when l is not nil (a listing just made, under the disk lock).
+func measureRoom(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, l *objects.Listing) (Room, error) {
 	sp, err := disks.StatSpace(root)
 	if err != nil {
 		return Room{}, err
 	}
-	u, err := disks.MeasureUsage(root, SnapshotFile, ManifestFile, ReadmeFile,
-		reserveFile, reserveFile+".1", reserveFile+".2")
+	own := []string{SnapshotFile, ManifestFile, ReadmeFile, reserveFile, reserveFile + ".1", reserveFile + ".2"}
+	var u disks.Usage
+	if l != nil {
+		u, err = disks.MeasureUsageWith(root, disks.ObjectsUsage{Dir: l.Dir, Shards: l.Shards, Files: l.Files}, own...)
+	} else {
+		u, err = disks.MeasureUsage(root, own...)
+	}
 	if err != nil {
 		return Room{}, fmt.Errorf("measure disk %s: %w", d.Name, err)
 	}

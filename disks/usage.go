@@ -31,6 +31,24 @@ type Entry struct {
 // files that are dsb's (besides the identity and the lock); objects/ is
 // split out by shard. It follows no symlink.
 func MeasureUsage(root string, own ...string) (Usage, error) {
+	return measureUsage(root, nil, own)
+}
+
+// ObjectsUsage is what objects/ takes, measured by whoever just listed it
+// (a backup's one pass over its objects, objects.Listing).
+type ObjectsUsage struct {
+	Dir    int64            // objects/ itself
+	Shards map[string]int64 // objects/<h3> → the directory itself
+	Files  int64            // everything below objects/
+}
+
+// MeasureUsageWith is MeasureUsage with objects/ as measured in objs: the
+// rest of the data directory (a few files) is measured here.
+func MeasureUsageWith(root string, objs ObjectsUsage, own ...string) (Usage, error) {
+	return measureUsage(root, &objs, own)
+}
+
+func measureUsage(root string, objs *ObjectsUsage, own []string) (Usage, error) {
 	u := Usage{Shards: map[string]int64{}}
 	mine := map[string]bool{IdentityFile: true, LockFile: true}
 	for _, n := range own {
@@ -48,6 +66,11 @@ func MeasureUsage(root string, own ...string) (Usage, error) {
 	for _, e := range top {
 		p := filepath.Join(root, e.Name())
 		switch {
+		case e.Name() == "objects" && e.IsDir() && objs != nil:
+			u.ObjectsDir, u.Objects = objs.Dir, objs.Files
+			for h3, n := range objs.Shards {
+				u.Shards[h3] = n
+			}
 		case e.Name() == "objects" && e.IsDir():
 			if err := u.measureObjects(p); err != nil {
 				return u, err
