@@ -28,38 +28,44 @@ func (x *executor) copyRun(acts []planner.Action) error {
 	halt := func() { stopOnce.Do(func() { close(stop) }) }
 	defer halt()
 	stopProgress := x.liveProgress()
-	jobs := make(chan copyJob, prepChunk)
+	jobs := make(chan []copyJob, prepChunk/jobChunk)
 	feedErr := make(chan error, 1)
 	go func() {
 		defer close(jobs)
 		feedErr <- x.feed(acts, jobs, stop)
 	}()
-	results := make(chan copyResult, 2*copyWorkers)
+	results := make(chan []copyResult, copyWorkers)
 	var wg sync.WaitGroup
 	for range copyWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				if stopped(stop) || x.ctx.Err() != nil {
-					continue // never started: not copied, not recorded
+			for chunk := range jobs {
+				var rs []copyResult
+				for _, j := range chunk {
+					if stopped(stop) || x.ctx.Err() != nil {
+						break // never started: not copied, not recorded
+					}
+					rs = append(rs, x.doCopy(j))
+					x.done.Add(1)
 				}
-				results <- x.doCopy(j)
-				x.done.Add(1)
+				results <- rs
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
 	var fatal error
-	for r := range results {
-		// Every finished copy is recorded, even after a fatal error.
-		err := x.finishCopy(r)
-		if err == nil && fatal == nil {
-			err = x.checkpoint()
-		}
-		if err != nil && fatal == nil {
-			fatal = err
-			halt()
+	for rs := range results {
+		for _, r := range rs {
+			// Every finished copy is recorded, even after a fatal error.
+			err := x.finishCopy(r)
+			if err == nil && fatal == nil {
+				err = x.checkpoint()
+			}
+			if err != nil && fatal == nil {
+				fatal = err
+				halt()
+			}
 		}
 	}
 	stopProgress()
@@ -85,23 +91,37 @@ func stopped(c <-chan struct{}) bool {
 	}
 }
 
-// feed prepares copy jobs, a chunk of actions per catalog query, until
-// acts are done or stop is closed.
-func (x *executor) feed(acts []planner.Action, jobs chan<- copyJob, stop <-chan struct{}) error {
+// jobChunk and jobChunkBytes bound the jobs a worker takes at once: a
+// hand-off between goroutines per small file cost more than its copy's
+// system calls, while a large file is a chunk of its own.
+const (
+	jobChunk      = 16
+	jobChunkBytes = 1 << 20
+)
+
+// feed prepares copy jobs, a chunk of actions per catalog query, and
+// hands them out in small chunks until acts are done or stop is closed.
+func (x *executor) feed(acts []planner.Action, jobs chan<- []copyJob, stop <-chan struct{}) error {
 	for len(acts) > 0 {
 		n := min(len(acts), prepChunk)
-		chunk, err := x.prepareCopies(acts[:n])
+		prepared, err := x.prepareCopies(acts[:n])
 		if err != nil {
 			return err
 		}
-		for _, j := range chunk {
+		for len(prepared) > 0 {
+			k, bytes := 0, int64(0)
+			for k < len(prepared) && k < jobChunk && (k == 0 || bytes+prepared[k].o.Size <= jobChunkBytes) {
+				bytes += prepared[k].o.Size
+				k++
+			}
 			select {
-			case jobs <- j:
+			case jobs <- prepared[:k:k]:
 			case <-stop:
 				return nil
 			case <-x.ctx.Done():
 				return nil
 			}
+			prepared = prepared[k:]
 		}
 		acts = acts[n:]
 	}

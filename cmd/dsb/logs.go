@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ type runLog struct {
 	file   string // --log FILE: instead of dir/logs/dsb-DATE.log
 	args   []string
 	f      *os.File
+	w      *bufio.Writer // lines are written a second at most after they happen
+	synced time.Time     // when w was last flushed
 	failed bool
 }
 
@@ -39,13 +42,22 @@ func (l *runLog) printf(a *app, format string, args ...any) {
 			a.warnf("cannot write the run log: %v", err)
 			return
 		}
-		fmt.Fprintf(l.f, "%s pid %d: dsb %s\n", time.Now().Format(time.RFC3339), os.Getpid(), strings.Join(l.args, " "))
+		// Buffered: a backup logs a line per object, and a write(2) per
+		// line was a tenth of a small-file backup's system calls.
+		l.w, l.synced = bufio.NewWriterSize(l.f, 64<<10), time.Now()
+		fmt.Fprintf(l.w, "%s pid %d: dsb %s\n", time.Now().Format(time.RFC3339), os.Getpid(), strings.Join(l.args, " "))
 	}
-	fmt.Fprintf(l.f, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+	now := time.Now()
+	fmt.Fprintf(l.w, "%s "+format+"\n", append([]any{now.Format("15:04:05")}, args...)...)
+	if now.Sub(l.synced) >= time.Second {
+		l.w.Flush()
+		l.synced = now
+	}
 }
 
 func (l *runLog) close() {
 	if l != nil && l.f != nil {
+		l.w.Flush()
 		l.f.Close()
 	}
 }
