@@ -27,7 +27,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		args = completeWordsArgs(args[1:])
 	}
 	a.args = args
-	defer a.log.close()
+	defer func() { a.log.close() }() // a.log is set once a command opens the catalog
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
