@@ -27,6 +27,9 @@ type executor struct {
 	pending                catalog.CopyChange
 	staged                 []objects.Staged // the objects of pending.Add, not yet durable
 	committing             chan error       // the batch in flight (flushAsync), or nil
+	published              *commit          // renamed into place, names not yet synced nor recorded
+	prevBytes              int64            // bytes of the batch committed before the one in flight
+	inflightBytes          int64            // bytes of the batch in flight
 	live                   bool             // the copy pipeline runs: liveProgress reports
 	lastFlush, lastSnap    time.Time
 	bytesSinceSnap         int64
@@ -132,11 +135,14 @@ func (x *executor) deleteRun(acts []planner.Action) error {
 var errSourceChanged = errors.New("source changed")
 
 // flushBytes and flushCopies bound a batch of copies made durable and
-// recorded at once (see flushAsync): with the batch in flight, what a
-// kill -9 makes the next run copy again.
+// recorded at once (see flushAsync), maxUnrecorded all the copies made
+// and not yet recorded (what a kill -9 makes the next run hash or copy
+// again; trust_crash_window.txtar holds it to 256 MiB with the objects
+// the copy workers are writing).
 const (
-	flushBytes  = 192 << 20
-	flushCopies = 2000
+	flushBytes    = 64 << 20
+	flushCopies   = 2000
+	maxUnrecorded = 160 << 20
 )
 
 // checkpoint records pending copies every few seconds or flushBytes, and

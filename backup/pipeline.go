@@ -152,12 +152,13 @@ type commit struct {
 	copies []catalog.Copy
 }
 
-// flushAsync starts making the pending copies durable and recording
-// them in the background; the copy workers go on meanwhile. The order per
-// batch stays: the objects' names durable (CommitStaged) before the
-// catalog counts them. While the previous batch is still in flight it
-// returns at once, unless the pending copies have grown past twice a
-// batch (then the disk is the bottleneck, and waiting is right).
+// flushAsync starts committing the pending copies in the background (see
+// commit; the batch is recorded by the next commit or by flush); the copy
+// workers go on meanwhile. While the previous batch is still in flight it
+// returns at once, unless the copies not yet recorded (the batch before
+// it, published but not recorded; the one in flight; the pending ones)
+// have reached maxUnrecorded: then the disk is the bottleneck, and
+// waiting is right.
 func (x *executor) flushAsync() error {
 	if x.committing != nil {
 		select {
@@ -167,7 +168,7 @@ func (x *executor) flushAsync() error {
 				return err
 			}
 		default:
-			if x.bytesSinceFlush < 2*flushBytes && len(x.pending.Add) < 2*flushCopies {
+			if x.prevBytes+x.inflightBytes+x.bytesSinceFlush < maxUnrecorded && len(x.pending.Add) < 2*flushCopies {
 				return nil
 			}
 			if err := x.waitCommit(); err != nil {
@@ -175,12 +176,14 @@ func (x *executor) flushAsync() error {
 			}
 		}
 	}
+	pending := x.bytesSinceFlush
 	x.lastFlush, x.bytesSinceFlush = x.opt.now(), 0
 	if len(x.pending.Add) == 0 {
 		return nil
 	}
 	c := commit{x.staged, x.pending.Add}
 	x.staged, x.pending.Add = nil, nil
+	x.prevBytes, x.inflightBytes = x.inflightBytes, pending
 	done := make(chan error, 1)
 	x.committing = done
 	go func() { done <- x.commit(c) }()
@@ -199,20 +202,60 @@ func (x *executor) waitCommit() error {
 
 // flush records the pending copies now (after any batch in flight).
 func (x *executor) flush() error {
-	if err := x.waitCommit(); err != nil {
-		x.staged, x.pending.Add = nil, nil
+	err := x.waitCommit()
+	if err == nil {
+		err = x.flushAsync()
+	}
+	if err == nil {
+		err = x.waitCommit()
+	}
+	if err != nil {
+		x.staged, x.pending.Add, x.published = nil, nil, nil
 		return err
 	}
-	if err := x.flushAsync(); err != nil {
-		return err
+	x.prevBytes, x.inflightBytes = 0, 0
+	if p := x.published; p != nil {
+		x.published = nil
+		if err := x.dir.SyncStaged(nil, p.staged); err != nil {
+			return fmt.Errorf("sync disk %s: %w", x.p.Disk.Name, err)
+		}
+		return x.record(p)
 	}
-	return x.waitCommit()
+	return nil
 }
 
+// commit makes batch c's data durable, records the batch published by
+// the commit before (whose names that same filesystem sync made
+// durable), and publishes c: one sync per batch, and the order stays
+// data durable → name → name durable → recorded. (In the committer
+// goroutine; flushAsync runs one at a time.)
 func (x *executor) commit(c commit) error {
-	if err := x.dir.CommitStaged(c.staged); err != nil {
+	var prev []objects.Staged
+	if x.published != nil {
+		prev = x.published.staged
+	}
+	if err := x.dir.SyncStaged(c.staged, prev); err != nil {
 		return fmt.Errorf("sync disk %s: %w", x.p.Disk.Name, err)
 	}
-	// Not cancelled by Ctrl-C: the objects are on the disk now.
-	return x.cat.ApplyCopies(context.WithoutCancel(x.ctx), catalog.CopyChange{Disk: x.p.Disk.ID, Add: c.copies})
+	if x.published != nil {
+		if err := x.record(x.published); err != nil {
+			return err
+		}
+		x.published = nil
+	}
+	if err := x.dir.Publish(c.staged); err != nil {
+		return fmt.Errorf("write disk %s: %w", x.p.Disk.Name, err)
+	}
+	x.published = &c
+	return nil
+}
+
+// record counts a durable batch in the catalog; not cancelled by Ctrl-C:
+// the objects are on the disk now.
+func (x *executor) record(c *commit) error {
+	refs := make([]int64, len(c.copies))
+	for i, cp := range c.copies {
+		refs[i] = cp.Object
+	}
+	return x.cat.AddCopies(context.WithoutCancel(x.ctx), x.p.Disk.ID, refs)
 }

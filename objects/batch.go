@@ -89,15 +89,59 @@ func (d *Dir) CommitStaged(batch []Staged) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	if err := d.syncAll(batch, func(s Staged) string { return s.temp }); err != nil {
+	if err := d.SyncStaged(batch, nil); err != nil {
 		return err
 	}
+	if err := d.Publish(batch); err != nil {
+		return err
+	}
+	return d.SyncStaged(nil, batch)
+}
+
+// SyncStaged makes durable, with one filesystem sync, the data of the
+// staged objects in data (before they may be published) and the names of
+// those in published (before they may be recorded). A stream of batches
+// needs one sync per batch this way: batch k's data with batch k−1's
+// names.
+func (d *Dir) SyncStaged(data, published []Staged) error {
+	if len(data)+len(published) == 0 {
+		return nil
+	}
+	if err := syncfs(d.objects); err == nil {
+		return nil
+	}
+	// No syncfs: fsync each temp file, each directory, and objects/
+	// (which holds the new <h3> directories).
+	done := map[string]bool{}
+	fsync := func(name string) error {
+		if done[name] {
+			return nil
+		}
+		done[name] = true
+		return fsyncPath(name)
+	}
+	for _, s := range data {
+		if err := fsync(s.temp); err != nil {
+			return err
+		}
+	}
+	for _, s := range published {
+		if err := fsync(s.dir); err != nil {
+			return err
+		}
+	}
+	return fsyncPath(d.objects)
+}
+
+// Publish gives staged objects, synced by SyncStaged, their final names.
+// The names are not durable until the next SyncStaged that lists them.
+func (d *Dir) Publish(batch []Staged) error {
 	for _, s := range batch {
 		if err := d.rename(s); err != nil {
 			return fmt.Errorf("commit object %s: %w", s.ID.Short(), err)
 		}
 	}
-	return d.syncAll(batch, func(s Staged) string { return s.dir })
+	return nil
 }
 
 // rename moves a staged object to its name without replacing anything,
@@ -129,25 +173,6 @@ func (d *Dir) rename(s Staged) error {
 		return err
 	}
 	return os.Rename(s.temp, s.final)
-}
-
-// syncAll flushes the filesystem holding the store with syncfs(2), or, if
-// that is not available, fsyncs each named file or directory (and
-// objects/, which holds the new <h3> directories).
-func (d *Dir) syncAll(batch []Staged, name func(Staged) string) error {
-	if err := syncfs(d.objects); err == nil {
-		return nil
-	}
-	done := map[string]bool{}
-	for _, s := range batch {
-		if n := name(s); !done[n] {
-			done[n] = true
-			if err := fsyncPath(n); err != nil {
-				return err
-			}
-		}
-	}
-	return fsyncPath(d.objects)
 }
 
 // tempFile is an open temp file written by writeTemp.
