@@ -253,9 +253,5 @@ func (x *executor) commit(c commit) error {
 // record counts a durable batch in the catalog; not cancelled by Ctrl-C:
 // the objects are on the disk now.
 func (x *executor) record(c *commit) error {
-	refs := make([]int64, len(c.copies))
-	for i, cp := range c.copies {
-		refs[i] = cp.Object
-	}
-	return x.cat.AddCopies(context.WithoutCancel(x.ctx), x.p.Disk.ID, refs)
+	return x.cat.ApplyCopies(context.WithoutCancel(x.ctx), catalog.CopyChange{Disk: x.p.Disk.ID, Add: c.copies})
 }

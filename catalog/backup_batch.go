@@ -2,10 +2,8 @@ package catalog
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,36 +96,4 @@ func (c *Catalog) MarkReconciled(ctx context.Context, disk int64, at time.Time) 
 	}
 	_, err = c.db.ExecContext(ctx, `UPDATE disks SET reconciled_at=? WHERE id=?`, at.UnixNano(), disk)
 	return err
-}
-
-// AddCopies records that disk now holds the objects refs (verified_at
-// 0), as ApplyCopies with only Add does, in one statement per batch: the
-// rows come from a JSON array (json_each), so SQLite runs the insert and
-// its triggers without a round trip through database/sql per copy.
-func (c *Catalog) AddCopies(ctx context.Context, disk int64, refs []int64) error {
-	if err := c.writable(); err != nil {
-		return err
-	}
-	if len(refs) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.Grow(len(refs) * 8)
-	b.WriteByte('[')
-	for i, r := range refs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(r, 10))
-	}
-	b.WriteByte(']')
-	return c.inTx(ctx, func(tx *sql.Tx) error {
-		// "WHERE true": an upsert after INSERT … SELECT needs a WHERE to
-		// parse (SQLite's upsert documentation).
-		_, err := tx.ExecContext(ctx, `INSERT INTO copies(object, disk, verified_at)
-			SELECT value, ?, 0 FROM json_each(?) WHERE true
-			ON CONFLICT(object, disk) DO UPDATE SET verified_at=max(verified_at, excluded.verified_at), unconfirmed=0`,
-			disk, b.String())
-		return err
-	})
 }
