@@ -251,6 +251,7 @@ type whyRecord struct {
 	Priority int          `json:"priority"`
 	Copies   int          `json:"copies"`
 	Imported bool         `json:"imported"`
+	Offline  bool         `json:"offline"`
 	Disks    []holderJSON `json:"disks"`
 	Next     []nextJSON   `json:"next"`
 }
