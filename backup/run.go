@@ -127,7 +127,6 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 			_ = os.WriteFile(fmt.Sprintf("%s.%d", reserve, i), nil, 0o600)
 		}
 	}
-	dir.Batch() // the executor commits batches before recording copies
 	x := newExecutor(ctx, cat, p, dir, root, opt)
 	err = x.run()
 	if err == nil {
