@@ -84,3 +84,53 @@ func TestPutSetsAsideWhatIsInTheWay(t *testing.T) {
 		}
 	}
 }
+
+// Staged objects get their names at CommitStaged without replacing what
+// appeared there since: a regular file is kept (the temp file dropped), a
+// symlink or directory is set aside in bad-objects/ first. Nothing is in
+// the store before the commit.
+func TestCommitStagedReplacesNothing(t *testing.T) {
+	ctx := context.Background()
+	d, err := InitDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []Staged
+	var ids []ID
+	for i := range 3 {
+		data := bytes.Repeat([]byte{byte(i + 1)}, 5000+i)
+		s, n, err := d.Stage(ctx, Hash(data), bytes.NewReader(data))
+		if err != nil || n != int64(len(data)) {
+			t.Fatalf("Stage = %d, %v", n, err)
+		}
+		batch, ids = append(batch, s), append(ids, Hash(data))
+	}
+	if _, err := d.Stat(ids[0]); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a staged object is in the store before its commit: %v", err)
+	}
+	// ids[1]: the same content appeared meanwhile; ids[2]: a symlink.
+	data1 := bytes.Repeat([]byte{2}, 5001)
+	if err := os.WriteFile(d.Path(ids[1]), data1, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/etc/passwd", d.Path(ids[2])); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.Stage(ctx, ids[0], bytes.NewReader([]byte("other content"))); !errors.Is(err, ErrHashMismatch) {
+		t.Errorf("Stage of content that does not hash to its ID = %v, want ErrHashMismatch", err)
+	}
+	if err := d.CommitStaged(batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if _, err := d.Verify(ctx, id); err != nil {
+			t.Errorf("after CommitStaged, Verify(%s) = %v", id.Short(), err)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(d.Root(), "bad-objects", ids[2].String())); err != nil {
+		t.Errorf("the symlink in the way was not set aside: %v", err)
+	}
+	if n, err := d.CleanTemp(ctx); err != nil || n != 0 {
+		t.Errorf("CleanTemp after the commit = %d, %v; want no temp file left", n, err)
+	}
+}
