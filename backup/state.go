@@ -101,7 +101,7 @@ func (p *Prepared) dirsNeeded() int64 {
 	on := map[string]int64{}
 	want := map[string]bool{}
 	for _, o := range p.State.Objects {
-		h3 := o.ID.String()[:3]
+		h3 := o.ID.Shard()
 		switch {
 		case o.OnDisk:
 			on[h3]++

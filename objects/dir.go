@@ -150,7 +150,7 @@ func (d *Dir) put(ctx context.Context, id ID, r io.Reader) (int64, error) {
 // the directory's entry is fsynced, so no Put returns before its path is
 // durable.
 func (d *Dir) subdir(id ID, batch bool) (string, error) {
-	h3 := id.String()[:3]
+	h3 := id.Shard()
 	path := filepath.Join(d.objects, h3)
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -62,3 +62,7 @@ func (id ID) RelPath() string {
 	s := id.String()
 	return "objects/" + s[:3] + "/" + s
 }
+
+// Shard is the name of the objects/<h3> directory the object lives in
+// (its first three hex digits), without formatting all 64.
+func (id ID) Shard() string { return hex.EncodeToString(id[:2])[:3] }
