@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"dsb/backup"
 	"dsb/catalog"
 	"dsb/disks"
 	"dsb/distbackup"
+	"dsb/internal/bytesize"
 	"dsb/pool"
 )
 
@@ -31,13 +31,13 @@ func newDiskCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// parseSize reads "7.4T", "500GiB", "1,000,000" or "0".
+// parseSize reads a size flag; a bad one is a usage error.
 func parseSize(s string) (int64, error) {
-	n, err := humanize.ParseBytes(strings.ReplaceAll(s, ",", ""))
-	if err != nil || n > 1<<62 {
-		return 0, usageError{fmt.Errorf("bad size %q: use e.g. 500GB, 1.8T, 750GiB or a number of bytes", s)}
+	n, err := bytesize.Parse(s)
+	if err != nil {
+		return 0, usageError{err}
 	}
-	return int64(n), nil
+	return n, nil
 }
 
 func newDiskAddCmd(a *app) *cobra.Command {
