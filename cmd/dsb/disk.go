@@ -2,17 +2,14 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"dsb/backup"
 	"dsb/catalog"
-	"dsb/disks"
-	"dsb/distbackup"
 	"dsb/internal/bytesize"
+	"dsb/lifecycle"
 	"dsb/pool"
 )
 
@@ -58,19 +55,16 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 					return err
 				}
 			}
-			if distbackup.IsDisk(args[1]) && !pathExists(filepath.Join(args[1], disks.IdentityFile)) {
-				return fmt.Errorf("%s: %w", args[1], distbackup.ErrIsDisk)
+			if err := lifecycle.CheckNotDistbackup(args[1]); err != nil {
+				return err
 			}
 			cat, err := a.createCatalog(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer cat.Close()
-			d, err := pool.Add(cmd.Context(), cat, args[0], args[1], budget, time.Now())
+			d, err := lifecycle.Add(cmd.Context(), cat, args[0], args[1], budget, time.Now())
 			if err != nil {
-				return err
-			}
-			if err := backup.Describe(cmd.Context(), cat, d, d.LastPath, time.Now()); err != nil {
 				return err
 			}
 			if b := pool.Budget(d); d.Budget > b {
@@ -159,8 +153,10 @@ func nsTime(ns int64) *string {
 
 // withDisk opens the catalog and resolves the disk argument.
 func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*catalog.Catalog, catalog.Disk) error) error {
-	if strings.ContainsRune(arg, '/') && distbackup.IsDisk(arg) && !pathExists(filepath.Join(arg, disks.IdentityFile)) {
-		return fmt.Errorf("%s: %w", arg, distbackup.ErrIsDisk) // before a catalog is opened (or created)
+	if strings.ContainsRune(arg, '/') {
+		if err := lifecycle.CheckNotDistbackup(arg); err != nil {
+			return err // before a catalog is opened (or created)
+		}
 	}
 	cat, err := a.openCatalog(cmd.Context(), write)
 	if err != nil {
@@ -184,28 +180,16 @@ func newDiskSetCmd(a *app) *cobra.Command {
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				if found {
-					d.Lost = false
-				}
+				c := lifecycle.Change{Path: path, Found: found}
 				if size != "" {
 					n, err := parseSize(size)
 					if err != nil {
 						return err
 					}
-					d.Budget = n
+					c.Budget = &n
 				}
-				if path != "" {
-					id, err := disks.ReadIdentity(path)
-					if err != nil {
-						return err
-					}
-					if id.UUID != d.UUID {
-						return fmt.Errorf("%s holds disk %q (%s), not %s", path, id.Name, id.UUID, d.Name)
-					}
-					if err := pool.Seen(cmd.Context(), cat, &d, absPath(path), time.Now()); err != nil {
-						return err
-					}
-				} else if err := cat.SaveDisk(cmd.Context(), d); err != nil {
+				d, err := lifecycle.Set(cmd.Context(), cat, d, c, time.Now())
+				if err != nil {
 					return err
 				}
 				if a.json {

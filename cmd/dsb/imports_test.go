@@ -33,6 +33,7 @@ var allowedImports = map[string][]string{
 	"dsb/internal/dbfixture": {},
 	"dsb/distbackup":         {},
 	"dsb/dbimport":           {"dsb/catalog", "dsb/distbackup", "dsb/objects", "dsb/pool", "dsb/vpath"},
+	"dsb/lifecycle":          {"dsb/backup", "dsb/catalog", "dsb/disks", "dsb/distbackup", "dsb/objects", "dsb/pool"},
 	"dsb/convert":            {"dsb/backup", "dsb/catalog", "dsb/disks", "dsb/distbackup", "dsb/objects", "dsb/pool"},
 }
 
