@@ -87,6 +87,6 @@ func (l *Lock) Release() error {
 	}
 	f := l.f
 	l.f = nil
-	_ = f.Truncate(0)  // best effort
-	return f.Close() // closing the last descriptor releases the flock
+	_ = f.Truncate(0) // best effort
+	return f.Close()  // closing the last descriptor releases the flock
 }
