@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -27,10 +28,6 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 			if len(args) == 1 {
 				pattern = args[0]
 			}
-			sel, err := vpath.Select(pattern)
-			if err != nil {
-				return usageError{err}
-			}
 			f, err := ff.filter(cmd)
 			if err != nil {
 				return err
@@ -40,6 +37,12 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 				return err
 			}
 			defer cat.Close()
+			sel, err := cat.Select(cmd.Context(), pattern)
+			if errors.Is(err, vpath.ErrBadPattern) || errors.Is(err, vpath.ErrInvalid) {
+				return usageError{err}
+			} else if err != nil {
+				return err
+			}
 			keep, err := f.Matcher(cmd.Context(), cat)
 			if err != nil {
 				return err
