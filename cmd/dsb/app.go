@@ -82,10 +82,15 @@ func pathExists(p string) bool {
 	return err == nil
 }
 
-// printf writes a human line to stdout unless --json or -q.
+// printf writes a human line to stdout unless --json or -q. Like warnf
+// it clears the progress bar's line first: on a terminal both streams
+// share it, and a line written after the bar would continue the bar's.
 func (a *app) printf(format string, args ...any) {
 	if a.json || a.quiet {
 		return
+	}
+	if a.bar != nil {
+		a.bar.clear()
 	}
 	fmt.Fprintf(a.stdout, format, args...)
 }

@@ -219,7 +219,7 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	bar := a.newProgress("backup " + d.Name)
 	ro := backup.RunOptions{Options: opt}
 	ro.Progress = func(p backup.Progress) {
-		bar.set(p.BytesCopied, p.BytesToCopy, fmt.Sprintf("%d/%d objects", p.Copied, p.ToCopy))
+		bar.set(p.BytesCopied, p.BytesToCopy, fmt.Sprintf("copied %d objects", p.Copied))
 	}
 	ro.Event = func(e backup.Event) { a.backupEvent(e, eventName(ctx, cat, e)) }
 	res, err := backup.Run(ctx, cat, d, path, ro)

@@ -54,7 +54,7 @@ continues with what was not verified.`,
 func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, path string, opt verify.Options) error {
 	bar := a.newProgress("verify " + d.Name)
 	opt.Progress = func(p verify.Progress) {
-		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("%d/%d objects", p.Objects, p.TotalObjects))
+		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("verified %d objects", p.Objects))
 	}
 	var problems int
 	opt.Problem = func(p verify.Problem) {
