@@ -93,38 +93,35 @@ func newDiskListCmd(a *app) *cobra.Command {
 }
 
 func (a *app) diskList(cmd *cobra.Command) error {
-	cat, err := a.openCatalog(cmd.Context(), false)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	ds, err := cat.Disks(cmd.Context())
-	if err != nil {
-		return err
-	}
-	if len(ds) == 0 {
-		a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
-	} else if !a.json {
-		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", "NAME", "UUID", "ATTACHED", "BUDGET", "USED", "FREE", "LAST SEEN")
-	}
-	for _, d := range ds {
-		path, _ := pool.Attached(cat, d)
-		if a.json {
-			a.put(diskJSON(d, path))
-			continue
+	return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+		ds, err := cat.Disks(cmd.Context())
+		if err != nil {
+			return err
 		}
-		shown := path
-		if shown == "" {
-			shown = "-"
+		if len(ds) == 0 {
+			a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
+		} else if !a.json {
+			a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", "NAME", "UUID", "ATTACHED", "BUDGET", "USED", "FREE", "LAST SEEN")
 		}
-		if d.Lost {
-			shown = "LOST"
+		for _, d := range ds {
+			path, _ := pool.Attached(cat, d)
+			if a.json {
+				a.put(diskJSON(d, path))
+				continue
+			}
+			shown := path
+			if shown == "" {
+				shown = "-"
+			}
+			if d.Lost {
+				shown = "LOST"
+			}
+			budget := pool.Budget(d)
+			a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
+				bytesStr(pool.Used(d)), bytesStr(max(budget-pool.Used(d), 0)), dateStr(d.LastSeen))
 		}
-		budget := pool.Budget(d)
-		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
-			bytesStr(pool.Used(d)), bytesStr(max(budget-pool.Used(d), 0)), dateStr(d.LastSeen))
-	}
-	return nil
+		return nil
+	})
 }
 
 func diskJSON(d catalog.Disk, attached string) diskRecord {
@@ -158,16 +155,13 @@ func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*cata
 			return err // before a catalog is opened (or created)
 		}
 	}
-	cat, err := a.openCatalog(cmd.Context(), write)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	d, err := pool.Resolve(cmd.Context(), cat, arg)
-	if err != nil {
-		return err
-	}
-	return fn(cat, d)
+	return a.withCatalog(cmd.Context(), write, func(cat *catalog.Catalog) error {
+		d, err := pool.Resolve(cmd.Context(), cat, arg)
+		if err != nil {
+			return err
+		}
+		return fn(cat, d)
+	})
 }
 
 func newDiskSetCmd(a *app) *cobra.Command {
