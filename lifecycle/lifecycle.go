@@ -8,6 +8,7 @@ import (
 
 	"dsb/backup"
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/disks"
 	"dsb/distbackup"
 	"dsb/objects"
@@ -31,7 +32,7 @@ func Add(ctx context.Context, cat *catalog.Catalog, name, path string, size int6
 	if err != nil {
 		return d, err
 	}
-	return d, backup.Describe(ctx, cat, d, d.LastPath, now)
+	return d, description.Describe(ctx, cat, d, d.LastPath, now)
 }
 
 // Renamed is a rename done. Attached is where the disk's identity file
@@ -137,7 +138,7 @@ func Refresh(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, arg stri
 	if err := pool.Seen(ctx, cat, &d, path, now); err != nil {
 		return d, r, err
 	}
-	return d, r, backup.Describe(ctx, cat, d, path, now)
+	return d, r, description.Describe(ctx, cat, d, path, now)
 }
 
 func absPath(p string) string {
