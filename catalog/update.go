@@ -273,8 +273,8 @@ type InodeRow struct {
 	Path string
 }
 
-// ByInode returns (a few of) the hashed or empty regular files recorded with this
-// inode and device. The caller decides whether the identity is certain:
+// ByInode returns (a few of) the hashed or empty regular files recorded
+// with this inode and device. The caller decides whether the identity is certain:
 // inode numbers alone identify nothing (filesystems reuse them at once).
 func (u *Updater) ByInode(ctx context.Context, ino, dev uint64) ([]InodeRow, error) {
 	rows, err := u.st["byInode"].QueryContext(ctx, int64(ino), int64(dev))
