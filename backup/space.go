@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/disks"
 	"dsb/objects"
 )
@@ -45,7 +46,8 @@ func measureRoom(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root
 	if err != nil {
 		return Room{}, err
 	}
-	own := []string{SnapshotFile, ManifestFile, ReadmeFile, reserveFile, reserveFile + ".1", reserveFile + ".2"}
+	own := []string{description.SnapshotFile, description.ManifestFile, description.ReadmeFile,
+		reserveFile, reserveFile + ".1", reserveFile + ".2"}
 	var u disks.Usage
 	if l != nil {
 		u, err = disks.MeasureUsageWith(root, disks.ObjectsUsage{Dir: l.Dir, Shards: l.Shards, Files: l.Files}, own...)
@@ -136,7 +138,7 @@ func descriptionBound(ctx context.Context, cat *catalog.Catalog, block int64) (i
 func descriptionSize(data, nobj, ncopies, ndisks, manifest, block int64) int64 {
 	snap := data + copyRowBytes*max(nobj*ndisks-ncopies, 0)
 	twice := 2*roundUp(snap, block) + 2*roundUp(manifest, block) + (snap+manifest)/4
-	return twice + roundUp(int64(len(readmeText))+4096, block) + 2*block + 64<<10
+	return twice + roundUp(int64(description.ReadmeSize)+4096, block) + 2*block + 64<<10
 }
 
 // copyRowBytes bounds what one copy row adds to the catalog (the row,
