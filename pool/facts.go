@@ -49,6 +49,7 @@ type Facts struct {
 	index   refIndex       // object ref → position in Objects
 	bit     map[int64]uint // disk id → bit in Object.Disks
 	lost    uint64         // bits of disks marked lost
+	summary *summary       // LoadSummary's counts; nil: Load's facts
 }
 
 // Load reads the facts. Per-path settings give each live object its target
@@ -77,19 +78,13 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
 		return nil, err
 	}
-	err = cat.EachCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index.get(ref); ok {
-			f.Objects[i].Disks |= 1 << f.bit[disk]
-		}
-	})
+	// A copy on a disk the catalog does not list counts nowhere (as in
+	// the counts of migration 0007).
+	err = cat.EachCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, false) })
 	if err != nil {
 		return nil, err
 	}
-	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index.get(ref); ok {
-			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
-		}
-	})
+	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, true) })
 	return f, err
 }
 
@@ -209,6 +204,9 @@ func (f *Facts) Confirmed(o *Object, without uint64) int {
 
 // Unconfirmed counts the copies only believed, on disks not lost.
 func (f *Facts) Unconfirmed() (copies int64) {
+	if f.summary != nil {
+		return f.summary.unconfirmed
+	}
 	for i := range f.Objects {
 		copies += int64(bits.OnesCount64(f.Objects[i].Unconfirmed &^ f.lost))
 	}
