@@ -93,3 +93,13 @@ func (c *Catalog) EachHistoryCopy(ctx context.Context, fn func(ref, disk int64, 
 			return nil
 		})
 }
+
+// UnconfirmedCopies counts the copies only believed, of objects the
+// catalog has, on disks not lost (a scan of every copy: callers first ask
+// the disks' totals whether there are any).
+func (c *Catalog) UnconfirmedCopies(ctx context.Context) (int64, error) {
+	var n int64
+	err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk
+		WHERE c.unconfirmed AND NOT d.lost AND EXISTS (SELECT 1 FROM objects o WHERE o.id = c.object)`).Scan(&n)
+	return n, err
+}

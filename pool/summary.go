@@ -47,8 +47,13 @@ func LoadSummary(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 		s.levels[l.Copies] = Level{Copies: l.Copies, Objects: l.Objects, Bytes: l.Bytes}
 	}
 	for _, d := range f.Disks {
-		if !d.Lost {
-			s.unconfirmed += d.Unconfirmed
+		if !d.Lost && d.Unconfirmed > 0 {
+			// The disks' totals count copies of objects the catalog lacks
+			// too: only a count says how many Load would find.
+			if s.unconfirmed, err = cat.UnconfirmedCopies(ctx); err != nil {
+				return nil, err
+			}
+			break
 		}
 	}
 	err = cat.EachSpoiledSince(ctx, func(since, n int64) { s.spoiled = append(s.spoiled, [2]int64{since, n}) })
