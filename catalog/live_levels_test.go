@@ -77,8 +77,9 @@ func liveLevelsRun(ctx context.Context, t *testing.T, seed uint64) {
 			if r.IntN(4) == 0 {
 				obj = nil
 			}
-			exec(`INSERT INTO files(dir, name, type, size, mtime, mode, ino, dev, object, since_gen)
-				VALUES(1, ?, ?, ?, 0, 420, 0, 0, ?, ?)`, []byte(fmt.Sprint(r.Int64())), r.IntN(5)/4, r.Int64N(3), obj, r.Int64N(4))
+			verb := []string{"INSERT", "INSERT OR IGNORE"}[r.IntN(2)] // the update's newFile ignores
+			exec(verb+` INTO files(dir, name, type, size, mtime, mode, ino, dev, object, since_gen)
+				VALUES(1, ?, ?, ?, 0, 420, 0, 0, ?, ?)`, []byte(fmt.Sprint(r.Int64N(1000))), r.IntN(5)/4, r.Int64N(3), obj, r.Int64N(4))
 		},
 		func() { // the update's upsert of a file at a known name
 			if id, ok := pick(`SELECT id FROM files`); ok {

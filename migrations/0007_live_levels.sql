@@ -13,6 +13,14 @@
 -- restorable from generation N on"). Rows are never removed (one per
 -- generation at most); a count of 0 spoils nothing.
 --
+-- live_levels has a row for every count from 0 to the number of disks (at
+-- least 64), and spoiled_since one for every since_gen of a current file
+-- (an upsert when a file is added or changes generation), so that the
+-- other triggers only UPDATE. (An INSERT ... SELECT guarded by NOT EXISTS
+-- on its own table builds a temporary table each time: it made a cold
+-- update's file inserts twice as expensive. One trigger per file insert
+-- does both tables' work: each trigger and UPDATE costs.)
+--
 -- In the expressions below, "the copy count of X" is
 --   (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = X AND NOT d.lost)
 -- Every trigger adjusts the counts from the state after the change it
@@ -33,26 +41,35 @@ CREATE TABLE spoiled_since(
 );
 
 INSERT INTO live_levels(copies, objects, bytes)
-SELECT n, count(*), sum(size) FROM (SELECT o.size,
-  (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-  FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n;
+  WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
+  g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
+    (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
+    FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
+  SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
 
 INSERT INTO spoiled_since(gen, versions)
-SELECT f.since_gen, count(*) FROM files f WHERE f.type = 0 AND f.size > 0 AND (f.object IS NULL
-  OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-  OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost))
-GROUP BY f.since_gen;
+  SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
+    OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
+    OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
+  FROM files f GROUP BY f.since_gen;
+
+CREATE TRIGGER live_levels_row_add AFTER INSERT ON disks
+WHEN (SELECT count(*) FROM disks) > (SELECT max(copies) FROM live_levels) BEGIN
+  INSERT INTO live_levels(copies) SELECT max(copies) + 1 FROM live_levels;
+END;
 
 -- live_levels, files: an object becomes live with its first file and
 -- stops being live with its last.
-CREATE TRIGGER live_levels_file_add AFTER INSERT ON files
-WHEN new.object IS NOT NULL AND EXISTS (SELECT 1 FROM objects WHERE id = new.object)
-  AND (SELECT count(*) FROM files WHERE object = new.object) = 1 BEGIN
-  INSERT INTO live_levels(copies)
-    SELECT n FROM (SELECT (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost) AS n)
-    WHERE NOT EXISTS (SELECT 1 FROM live_levels l WHERE l.copies = n);
+CREATE TRIGGER answers_file_add AFTER INSERT ON files BEGIN
   UPDATE live_levels SET objects = objects + 1, bytes = bytes + (SELECT size FROM objects WHERE id = new.object)
-  WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost);
+  WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost)
+    AND new.object IS NOT NULL AND EXISTS (SELECT 1 FROM objects WHERE id = new.object)
+    AND (SELECT count(*) FROM files WHERE object = new.object) = 1;
+  -- spoiled_since (below): every since_gen gets its row, spoiled or not
+  INSERT INTO spoiled_since(gen, versions) SELECT new.since_gen, new.type = 0 AND new.size > 0 AND (new.object IS NULL
+      OR NOT EXISTS (SELECT 1 FROM objects WHERE id = new.object)
+      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost))
+    WHERE true ON CONFLICT(gen) DO UPDATE SET versions = versions + excluded.versions;
 END;
 
 CREATE TRIGGER live_levels_file_remove AFTER DELETE ON files
@@ -68,9 +85,6 @@ WHEN old.object IS NOT new.object BEGIN
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.object AND NOT d.lost)
     AND old.object IS NOT NULL AND EXISTS (SELECT 1 FROM objects WHERE id = old.object)
     AND NOT EXISTS (SELECT 1 FROM files WHERE object = old.object);
-  INSERT INTO live_levels(copies)
-    SELECT n FROM (SELECT (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost) AS n)
-    WHERE new.object IS NOT NULL AND NOT EXISTS (SELECT 1 FROM live_levels l WHERE l.copies = n);
   UPDATE live_levels SET objects = objects + 1, bytes = bytes + (SELECT size FROM objects WHERE id = new.object)
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost)
     AND new.object IS NOT NULL AND EXISTS (SELECT 1 FROM objects WHERE id = new.object)
@@ -84,9 +98,6 @@ WHEN EXISTS (SELECT 1 FROM disks WHERE id = new.disk AND NOT lost) AND EXISTS (S
   AND EXISTS (SELECT 1 FROM files WHERE object = new.object) BEGIN
   UPDATE live_levels SET objects = objects - 1, bytes = bytes - (SELECT size FROM objects WHERE id = new.object)
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost) - 1;
-  INSERT INTO live_levels(copies)
-    SELECT n FROM (SELECT (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost) AS n)
-    WHERE NOT EXISTS (SELECT 1 FROM live_levels l WHERE l.copies = n);
   UPDATE live_levels SET objects = objects + 1, bytes = bytes + (SELECT size FROM objects WHERE id = new.object)
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost);
 END;
@@ -96,9 +107,6 @@ WHEN EXISTS (SELECT 1 FROM disks WHERE id = old.disk AND NOT lost) AND EXISTS (S
   AND EXISTS (SELECT 1 FROM files WHERE object = old.object) BEGIN
   UPDATE live_levels SET objects = objects - 1, bytes = bytes - (SELECT size FROM objects WHERE id = old.object)
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.object AND NOT d.lost) + 1;
-  INSERT INTO live_levels(copies)
-    SELECT n FROM (SELECT (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.object AND NOT d.lost) AS n)
-    WHERE NOT EXISTS (SELECT 1 FROM live_levels l WHERE l.copies = n);
   UPDATE live_levels SET objects = objects + 1, bytes = bytes + (SELECT size FROM objects WHERE id = old.object)
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.object AND NOT d.lost);
 END;
@@ -107,9 +115,6 @@ END;
 -- (no write path does this; kept exact anyway), or its size changes.
 CREATE TRIGGER live_levels_object_add AFTER INSERT ON objects
 WHEN EXISTS (SELECT 1 FROM files WHERE object = new.id) BEGIN
-  INSERT INTO live_levels(copies)
-    SELECT n FROM (SELECT (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.id AND NOT d.lost) AS n)
-    WHERE NOT EXISTS (SELECT 1 FROM live_levels l WHERE l.copies = n);
   UPDATE live_levels SET objects = objects + 1, bytes = bytes + new.size
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.id AND NOT d.lost);
 END;
@@ -126,15 +131,6 @@ WHEN old.size <> new.size AND EXISTS (SELECT 1 FROM files WHERE object = new.id)
   WHERE copies = (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.id AND NOT d.lost);
 END;
 
--- spoiled_since, files: a version counts while it is a spoiled one.
-CREATE TRIGGER spoiled_since_file_add AFTER INSERT ON files
-WHEN new.type = 0 AND new.size > 0 AND (new.object IS NULL
-  OR NOT EXISTS (SELECT 1 FROM objects WHERE id = new.object)
-  OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost)) BEGIN
-  INSERT INTO spoiled_since(gen) SELECT new.since_gen WHERE NOT EXISTS (SELECT 1 FROM spoiled_since WHERE gen = new.since_gen);
-  UPDATE spoiled_since SET versions = versions + 1 WHERE gen = new.since_gen;
-END;
-
 CREATE TRIGGER spoiled_since_file_remove AFTER DELETE ON files
 WHEN old.type = 0 AND old.size > 0 AND (old.object IS NULL
   OR NOT EXISTS (SELECT 1 FROM objects WHERE id = old.object)
@@ -148,11 +144,10 @@ WHEN old.object IS NOT new.object OR old.type <> new.type OR old.size <> new.siz
     AND old.type = 0 AND old.size > 0 AND (old.object IS NULL
       OR NOT EXISTS (SELECT 1 FROM objects WHERE id = old.object)
       OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.object AND NOT d.lost));
-  INSERT INTO spoiled_since(gen) SELECT new.since_gen WHERE NOT EXISTS (SELECT 1 FROM spoiled_since WHERE gen = new.since_gen);
-  UPDATE spoiled_since SET versions = versions + 1 WHERE gen = new.since_gen
-    AND new.type = 0 AND new.size > 0 AND (new.object IS NULL
+  INSERT INTO spoiled_since(gen, versions) SELECT new.since_gen, new.type = 0 AND new.size > 0 AND (new.object IS NULL
       OR NOT EXISTS (SELECT 1 FROM objects WHERE id = new.object)
-      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost));
+      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = new.object AND NOT d.lost))
+    WHERE true ON CONFLICT(gen) DO UPDATE SET versions = versions + excluded.versions;
 END;
 
 -- spoiled_since, copies and objects: an object's versions stop spoiling
@@ -169,8 +164,6 @@ END;
 CREATE TRIGGER spoiled_since_copy_remove AFTER DELETE ON copies
 WHEN EXISTS (SELECT 1 FROM disks WHERE id = old.disk AND NOT lost) AND EXISTS (SELECT 1 FROM objects WHERE id = old.object)
   AND NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.object AND NOT d.lost) BEGIN
-  INSERT INTO spoiled_since(gen) SELECT DISTINCT since_gen FROM files WHERE object = old.object AND type = 0 AND size > 0
-    AND since_gen NOT IN (SELECT gen FROM spoiled_since);
   UPDATE spoiled_since SET versions = versions + (SELECT count(*) FROM files f
     WHERE f.object = old.object AND f.type = 0 AND f.size > 0 AND f.since_gen = spoiled_since.gen)
   WHERE gen IN (SELECT since_gen FROM files WHERE object = old.object AND type = 0 AND size > 0);
@@ -185,8 +178,6 @@ END;
 
 CREATE TRIGGER spoiled_since_object_remove AFTER DELETE ON objects
 WHEN EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = old.id AND NOT d.lost) BEGIN
-  INSERT INTO spoiled_since(gen) SELECT DISTINCT since_gen FROM files WHERE object = old.id AND type = 0 AND size > 0
-    AND since_gen NOT IN (SELECT gen FROM spoiled_since);
   UPDATE spoiled_since SET versions = versions + (SELECT count(*) FROM files f
     WHERE f.object = old.id AND f.type = 0 AND f.size > 0 AND f.since_gen = spoiled_since.gen)
   WHERE gen IN (SELECT since_gen FROM files WHERE object = old.id AND type = 0 AND size > 0);
@@ -199,58 +190,66 @@ CREATE TRIGGER answers_recount_copy_change AFTER UPDATE OF object, disk ON copie
 WHEN old.object <> new.object OR old.disk <> new.disk BEGIN
   DELETE FROM live_levels;
   INSERT INTO live_levels(copies, objects, bytes)
-  SELECT n, count(*), sum(size) FROM (SELECT o.size,
-    (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-    FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n;
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
+    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
+      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
+      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
+    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
   DELETE FROM spoiled_since;
   INSERT INTO spoiled_since(gen, versions)
-  SELECT f.since_gen, count(*) FROM files f WHERE f.type = 0 AND f.size > 0 AND (f.object IS NULL
-    OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-    OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost))
-  GROUP BY f.since_gen;
+    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
+      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
+      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
+    FROM files f GROUP BY f.since_gen;
 END;
 
 CREATE TRIGGER answers_recount_disk_lost AFTER UPDATE OF lost ON disks
 WHEN (old.lost <> 0) <> (new.lost <> 0) AND EXISTS (SELECT 1 FROM copies WHERE disk = new.id) BEGIN
   DELETE FROM live_levels;
   INSERT INTO live_levels(copies, objects, bytes)
-  SELECT n, count(*), sum(size) FROM (SELECT o.size,
-    (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-    FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n;
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
+    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
+      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
+      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
+    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
   DELETE FROM spoiled_since;
   INSERT INTO spoiled_since(gen, versions)
-  SELECT f.since_gen, count(*) FROM files f WHERE f.type = 0 AND f.size > 0 AND (f.object IS NULL
-    OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-    OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost))
-  GROUP BY f.since_gen;
+    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
+      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
+      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
+    FROM files f GROUP BY f.since_gen;
 END;
 
 CREATE TRIGGER answers_recount_disk_add AFTER INSERT ON disks
 WHEN NOT new.lost AND EXISTS (SELECT 1 FROM copies WHERE disk = new.id) BEGIN
   DELETE FROM live_levels;
   INSERT INTO live_levels(copies, objects, bytes)
-  SELECT n, count(*), sum(size) FROM (SELECT o.size,
-    (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-    FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n;
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
+    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
+      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
+      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
+    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
   DELETE FROM spoiled_since;
   INSERT INTO spoiled_since(gen, versions)
-  SELECT f.since_gen, count(*) FROM files f WHERE f.type = 0 AND f.size > 0 AND (f.object IS NULL
-    OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-    OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost))
-  GROUP BY f.since_gen;
+    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
+      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
+      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
+    FROM files f GROUP BY f.since_gen;
 END;
 
 CREATE TRIGGER answers_recount_disk_remove AFTER DELETE ON disks
 WHEN NOT old.lost AND EXISTS (SELECT 1 FROM copies WHERE disk = old.id) BEGIN
   DELETE FROM live_levels;
   INSERT INTO live_levels(copies, objects, bytes)
-  SELECT n, count(*), sum(size) FROM (SELECT o.size,
-    (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-    FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n;
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
+    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
+      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
+      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
+    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
   DELETE FROM spoiled_since;
   INSERT INTO spoiled_since(gen, versions)
-  SELECT f.since_gen, count(*) FROM files f WHERE f.type = 0 AND f.size > 0 AND (f.object IS NULL
-    OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-    OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost))
-  GROUP BY f.since_gen;
+    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
+      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
+      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
+    FROM files f GROUP BY f.since_gen;
 END;
