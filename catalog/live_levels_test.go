@@ -134,7 +134,9 @@ func liveLevelsRun(ctx context.Context, t *testing.T, seed uint64) {
 			}
 		},
 		func() { exec(`UPDATE disks SET lost = NOT lost WHERE id=?`, r.IntN(disk)+1) },
-		func() { exec(`UPDATE OR IGNORE copies SET object=? WHERE (object, disk) IN (SELECT object, disk FROM copies ORDER BY random() LIMIT 1)`, object()) },
+		func() {
+			exec(`UPDATE OR IGNORE copies SET object=? WHERE (object, disk) IN (SELECT object, disk FROM copies ORDER BY random() LIMIT 1)`, object())
+		},
 		func() { // a disk removed, or its row alone (copies left), or a new one
 			switch id := int64(r.IntN(disk) + 1); r.IntN(3) {
 			case 0:
