@@ -44,6 +44,15 @@ func liveLevelsRun(ctx context.Context, t *testing.T, seed uint64) {
 		err := c.db.QueryRowContext(ctx, q+` ORDER BY random() LIMIT 1`).Scan(&v)
 		return v, err == nil
 	}
+	dirs := []int64{1}
+	for i := range 3 {
+		var id int64
+		err := c.db.QueryRowContext(ctx, `INSERT INTO dirs(parent, name) VALUES(?, ?) RETURNING id`, dirs[len(dirs)-1], []byte(fmt.Sprint("dir", i))).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, id)
+	}
 	disk := 0
 	addDisk := func() {
 		disk++
@@ -79,7 +88,7 @@ func liveLevelsRun(ctx context.Context, t *testing.T, seed uint64) {
 			}
 			verb := []string{"INSERT", "INSERT OR IGNORE"}[r.IntN(2)] // the update's newFile ignores
 			exec(verb+` INTO files(dir, name, type, size, mtime, mode, ino, dev, object, since_gen)
-				VALUES(1, ?, ?, ?, 0, 420, 0, 0, ?, ?)`, []byte(fmt.Sprint(r.Int64N(1000))), r.IntN(5)/4, r.Int64N(3), obj, r.Int64N(4))
+				VALUES(?, ?, ?, ?, 0, 420, 0, 0, ?, ?)`, dirs[r.IntN(len(dirs))], []byte(fmt.Sprint(r.Int64N(1000))), r.IntN(5)/4, r.Int64N(3), obj, r.Int64N(4))
 		},
 		func() { // the update's upsert of a file at a known name
 			if id, ok := pick(`SELECT id FROM files`); ok {
@@ -157,6 +166,39 @@ func liveLevelsRun(ctx context.Context, t *testing.T, seed uint64) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("step %d (op %d): kept %v, recounted %v", step, i, got, want)
 		}
+		if step%20 == 0 {
+			checkManifestBound(ctx, t, c)
+		}
+	}
+}
+
+// checkManifestBound compares ManifestBound with its definition: a line
+// for every file with an object, by directory from every file row.
+func checkManifestBound(ctx context.Context, t *testing.T, c *Catalog) {
+	t.Helper()
+	got, err := c.ManifestBound(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := c.LoadDirs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := c.db.QueryContext(ctx, `SELECT dir, length(name) FROM files NOT INDEXED WHERE object IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var want int64
+	for rows.Next() {
+		var dir, n int64
+		if err := rows.Scan(&dir, &n); err != nil {
+			t.Fatal(err)
+		}
+		want += 64 + 2 + 1 + 1 + int64(len(tree.Path(dir))) + n
+	}
+	if got != want {
+		t.Fatalf("ManifestBound %d, want %d", got, want)
 	}
 }
 

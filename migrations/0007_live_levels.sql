@@ -253,3 +253,9 @@ WHEN NOT old.lost AND EXISTS (SELECT 1 FROM copies WHERE disk = old.id) BEGIN
       OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
     FROM files f GROUP BY f.since_gen;
 END;
+
+-- The files without an object (empty files, symlinks, special files, files
+-- needing hashing; few), so that a disk's manifest bound (one line per file
+-- with content, by directory) is every file, read from the narrow (dir,
+-- name) index, less these: three times faster than reading every file row.
+CREATE INDEX files_no_object ON files(dir, name) WHERE object IS NULL;

@@ -60,11 +60,11 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := cat.CountRows(ctx)
+	n, _, err := cat.ObjectTotals(ctx) // a capacity, kept by triggers
 	if err != nil {
 		return nil, err
 	}
-	f.Objects = make([]Object, 0, n.Objects)
+	f.Objects = make([]Object, 0, n)
 	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
 		f.index.set(ref, int32(len(f.Objects)))
 		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
@@ -72,7 +72,7 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.loadLive(ctx, cat, cat.EachLiveFile); err != nil {
+	if err := f.loadAllLive(ctx, cat); err != nil {
 		return nil, err
 	}
 	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
@@ -84,7 +84,12 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, true) })
+	for _, d := range f.Disks {
+		if d.Unconfirmed > 0 { // else no copy is unconfirmed: no scan
+			err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, true) })
+			break
+		}
+	}
 	return f, err
 }
 

@@ -156,3 +156,56 @@ func randomCatalog(seed uint64, now time.Time) string {
 	q.WriteString("DELETE FROM disks WHERE id = 4;\nCOMMIT;\n") // its copies stay
 	return q.String()
 }
+
+// Load reads only the files_object index when no setting depends on where
+// a file is; the objects must come out as from every file's directory
+// (loadLive), with settings of excludes only, and none.
+func TestLoadLiveFastMatchesGeneral(t *testing.T) {
+	ctx := context.Background()
+	for seed := uint64(1); seed <= 6; seed++ {
+		path := filepath.Join(t.TempDir(), "dsb.sqlite")
+		c, err := catalog.Open(ctx, path, catalog.Options{Create: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		if err := catalog.ExecRaw(ctx, path, randomCatalog(seed, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		if seed%2 == 0 {
+			err = catalog.ExecRaw(ctx, path, `INSERT INTO settings(vpath, excludes, copies, priority) VALUES(CAST('/' AS BLOB), '["*.tmp"]', 0, NULL)`)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err = catalog.Open(ctx, path, catalog.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := Load(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		general := &Facts{Objects: append([]Object(nil), fast.Objects...), index: fast.index}
+		for i := range general.Objects {
+			o := &general.Objects[i]
+			o.Live, o.Target, o.Priority = false, 0, 0
+		}
+		if err := general.loadLive(ctx, c, c.EachLiveFile); err != nil {
+			t.Fatal(err)
+		}
+		live := 0
+		for i := range fast.Objects {
+			if fast.Objects[i] != general.Objects[i] {
+				t.Errorf("seed %d: object %+v, from every file %+v", seed, fast.Objects[i], general.Objects[i])
+			}
+			if fast.Objects[i].Live {
+				live++
+			}
+		}
+		if live == 0 {
+			t.Errorf("seed %d: no live object", seed)
+		}
+		c.Close()
+	}
+}
