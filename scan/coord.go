@@ -33,6 +33,7 @@ type coordinator struct {
 	fresh    bool            // the catalog had no files: skip inode look-ups
 	dirty    bool            // writes since the last commit
 	lastSave time.Time
+	offline  []string // sources found offline in this run (catalog.Updater.SetOffline)
 }
 
 func newCoordinator(upd *catalog.Updater, t *tree, opt Options) *coordinator {
@@ -156,6 +157,10 @@ func (co *coordinator) problem(path string, err error) {
 	co.res.Errors++
 	if errors.Is(err, ErrOffline) {
 		co.res.Offline++
+		var off offlineError
+		if errors.As(err, &off) {
+			co.offline = append(co.offline, off.vpath)
+		}
 	}
 	if co.opt.Problem != nil {
 		co.opt.Problem(Problem{Path: path, Err: err})
