@@ -10,7 +10,7 @@ import (
 // Brief is a file as whole-tree reports (tree, restore --plan) see it:
 // no name, no metadata, and the disks holding its object as a bit set.
 type Brief struct {
-	ID     int64
+	ID     int64 // the file's row id; 0 from a whole-tree Each (no report needs it)
 	Dir    int64
 	Type   FileType
 	Size   int64
@@ -75,17 +75,17 @@ func (b *Briefs) Each(ctx context.Context, c *Catalog, dirs []int64, in func(dir
 	if err != nil {
 		return err
 	}
-	return c.eachRaw(ctx, `SELECT id, dir, type, size, coalesce(object, 0) FROM files`, func(row []driver.Value) error {
+	// No id: each column costs the driver a call per row.
+	return c.eachRaw(ctx, `SELECT dir, type, size, coalesce(object, 0) FROM files`, func(row []driver.Value) error {
 		var f Brief
-		f.Dir, _ = row[1].(int64)
+		f.Dir, _ = row[0].(int64)
 		if !in(f.Dir) {
 			return nil
 		}
-		f.ID, _ = row[0].(int64)
-		t, _ := row[2].(int64)
+		t, _ := row[1].(int64)
 		f.Type = FileType(t)
-		f.Size, _ = row[3].(int64)
-		f.Object, _ = row[4].(int64)
+		f.Size, _ = row[2].(int64)
+		f.Object, _ = row[3].(int64)
 		if f.Object > 0 && f.Object <= maxRef {
 			f.Disks = masks[f.Object]
 		}

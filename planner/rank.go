@@ -1,12 +1,20 @@
 package planner
 
-import "cmp"
+import (
+	"cmp"
+	"encoding/binary"
+)
 
-// entry is an object's rank packed into 24 bytes, so that sorting a million
+// entry is an object's rank packed into 32 bytes, so that sorting a million
 // of them touches a small contiguous array instead of the caller's Objects.
+// id8 is the first 8 bytes of the ID, big-endian: objects of equal key and
+// size (many small files take the same allocated bytes) are told apart
+// without reading their IDs from Objects, which cost most of a sort of
+// 1M objects in cache misses.
 type entry struct {
 	prio  uint64 // priority mapped so that ascending order is higher priority first
 	size  uint64 // ascending order is smaller first
+	id8   uint64 // ascending order is ID order (ties: the whole ID)
 	level uint32 // copies elsewhere; history is offset past every live level
 	obj   int32  // index into State.Objects
 }
@@ -25,6 +33,7 @@ func newEntry(o *Object, i int) entry {
 	return entry{
 		prio:  ^(uint64(int64(o.Priority)) ^ 1<<63),
 		size:  uint64(sizeOf(o)),
+		id8:   binary.BigEndian.Uint64(o.ID[:8]),
 		level: lvl,
 		obj:   int32(i),
 	}
@@ -47,6 +56,9 @@ func rankCompare(objs []Object, a, b entry) int {
 	}
 	if a.size != b.size {
 		return cmp.Compare(a.size, b.size)
+	}
+	if a.id8 != b.id8 {
+		return cmp.Compare(a.id8, b.id8)
 	}
 	if c := objs[a.obj].ID.Compare(objs[b.obj].ID); c != 0 {
 		return c

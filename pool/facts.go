@@ -53,6 +53,7 @@ type Facts struct {
 	index   refIndex       // object ref → position in Objects
 	bit     map[int64]uint // disk id → bit in Object.Disks
 	lost    uint64         // bits of disks marked lost
+	summary *summary       // LoadSummary's counts; nil: Load's facts
 }
 
 // Load reads the facts. Per-path settings give each live object its target
@@ -63,11 +64,11 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := cat.CountRows(ctx)
+	n, _, err := cat.ObjectTotals(ctx) // a capacity, kept by triggers
 	if err != nil {
 		return nil, err
 	}
-	f.Objects = make([]Object, 0, n.Objects)
+	f.Objects = make([]Object, 0, n)
 	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
 		f.index.set(ref, int32(len(f.Objects)))
 		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
@@ -75,25 +76,24 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.loadLive(ctx, cat, cat.EachLiveFile); err != nil {
+	if err := f.loadAllLive(ctx, cat); err != nil {
 		return nil, err
 	}
 	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
 		return nil, err
 	}
-	err = cat.EachCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index.get(ref); ok {
-			f.Objects[i].Disks |= 1 << f.bit[disk]
-		}
-	})
+	// A copy on a disk the catalog does not list counts nowhere (as in
+	// the counts of migration 0007).
+	err = cat.EachCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, false) })
 	if err != nil {
 		return nil, err
 	}
-	err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) {
-		if i, ok := f.index.get(ref); ok {
-			f.Objects[i].Unconfirmed |= 1 << f.bit[disk]
+	for _, d := range f.Disks {
+		if d.Unconfirmed > 0 { // else no copy is unconfirmed: no scan
+			err = cat.EachUnconfirmedCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, true) })
+			break
 		}
-	})
+	}
 	return f, err
 }
 
@@ -231,6 +231,9 @@ func (f *Facts) Confirmed(o *Object, without uint64) int {
 
 // Unconfirmed counts the copies only believed, on disks not lost.
 func (f *Facts) Unconfirmed() (copies int64) {
+	if f.summary != nil {
+		return f.summary.unconfirmed
+	}
 	for i := range f.Objects {
 		copies += int64(bits.OnesCount64(f.Objects[i].Unconfirmed &^ f.lost))
 	}

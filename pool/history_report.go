@@ -72,7 +72,19 @@ func (f *Facts) oldestRestorable(ctx context.Context, cat *catalog.Catalog, gens
 	}
 	top := gens[len(gens)-1].ID
 	spoiled := make([]int64, top+2)
-	err := cat.EachContentVersion(ctx, func(since, last, object int64) {
+	each := cat.EachContentVersion
+	if f.summary != nil {
+		// The current versions, counted by the catalog (a current version
+		// is seen from its since_gen up to now, last -1 below).
+		each = cat.EachPastContentVersion
+		for _, s := range f.summary.spoiled {
+			if s[0] <= top {
+				spoiled[s[0]] += s[1]
+				spoiled[top+1] -= s[1]
+			}
+		}
+	}
+	err := each(ctx, func(since, last, object int64) {
 		if o, ok := f.Find(object); ok && f.Copies(o, 0) > 0 {
 			return
 		}

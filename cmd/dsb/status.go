@@ -24,7 +24,13 @@ func newStatusCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer cat.Close()
-			f, err := pool.Load(cmd.Context(), cat)
+			// Without --lose, the counts the catalog keeps answer (no
+			// object is read but history's).
+			load := pool.LoadSummary
+			if len(lose) > 0 {
+				load = pool.Load
+			}
+			f, err := load(cmd.Context(), cat)
 			if err != nil {
 				return err
 			}
