@@ -20,13 +20,15 @@ func (co *coordinator) applyListing(ctx context.Context, l listing) error {
 		return nil
 	}
 	co.prog.CurrentVPath = j.vpath
-	files, err := co.upd.Files(ctx, j.id)
-	if err != nil {
-		return err
-	}
-	subs, err := co.upd.Subdirs(ctx, j.id)
-	if err != nil {
-		return err
+	files, subs := l.rows.Files, l.rows.Subdirs
+	if !co.upd.Current(&l.rows) {
+		var err error
+		if files, err = co.upd.Files(ctx, j.id); err != nil {
+			return err
+		}
+		if subs, err = co.upd.Subdirs(ctx, j.id); err != nil {
+			return err
+		}
 	}
 	fileRows := make(map[string]*catalog.File, len(files))
 	for i := range files {

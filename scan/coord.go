@@ -54,8 +54,15 @@ func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
 	hashJobs, hashed := make(chan hashJob, 256), make(chan hashResult, 256)
 	var wg sync.WaitGroup
 	for i := 0; i < co.opt.Jobs; i++ {
+		rd := co.reader(ctx)
 		wg.Add(2)
-		go func() { defer wg.Done(); walker(work, co.tree, dirJobs, listings) }()
+		go func() {
+			defer wg.Done()
+			walker(work, co.tree, rd, dirJobs, listings)
+			if rd != nil {
+				rd.Close()
+			}
+		}()
 		go func() { defer wg.Done(); hasher(work, co.opt.HashRetries, hashJobs, hashed, &co.read) }()
 	}
 	defer func() { close(dirJobs); close(hashJobs); wg.Wait() }()
@@ -134,6 +141,16 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 		return err
 	}
 	return ctx.Err()
+}
+
+// reader opens a walker's catalog reader; without one (an error) the
+// coordinator reads every directory's rows itself, as it always may.
+func (co *coordinator) reader(ctx context.Context) *catalog.DirReader {
+	rd, err := co.upd.DirReader(ctx)
+	if err != nil {
+		return nil
+	}
+	return rd
 }
 
 func (co *coordinator) maybeCommit(ctx context.Context, force bool) error {

@@ -68,15 +68,21 @@ type listing struct {
 	job     dirJob
 	entries []entry
 	err     error
+	rows    catalog.DirRows // the directory's catalog rows, when rd could read them
 }
 
-func walker(ctx context.Context, t *tree, jobs <-chan dirJob, out chan<- listing) {
+// walker lists directories and, with a reader, reads their catalog rows
+// too: off the coordinator, which uses them when they are still current.
+func walker(ctx context.Context, t *tree, rd *catalog.DirReader, jobs <-chan dirJob, out chan<- listing) {
 	for j := range jobs {
 		l := listing{job: j}
 		if ctx.Err() == nil {
 			l.entries, l.err = list(t, j)
 		} else {
 			l.err = ctx.Err()
+		}
+		if l.err == nil && rd != nil {
+			l.rows, _ = rd.Read(ctx, j.id) // on an error rows are not Current: read again
 		}
 		out <- l
 	}
