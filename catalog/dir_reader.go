@@ -26,7 +26,11 @@ type DirRows struct {
 	Subdirs []Dir
 	seq     uint64 // the Updater's commit count when the read began
 	ok      bool
+	files   bool // Files was read
 }
+
+// HasFiles reports whether the file rows were read.
+func (r *DirRows) HasFiles() bool { return r.files }
 
 // DirReader reads directory rows on its own read-only connection. It must
 // be used by one goroutine; Close it before the Updater finishes.
@@ -37,8 +41,8 @@ type DirReader struct {
 }
 
 // subdirsRawSQL is "subdirs" with NULLs as sentinels (see scanMeta).
-const subdirsRawSQL = `SELECT id, name, mode, mtime, coalesce(uid, -1), coalesce(gid, -1), coalesce(xattrs, 0)
-	FROM dirs WHERE parent=?`
+const subdirsRawSQL = `SELECT d.id, d.name, d.mode, d.mtime, coalesce(d.uid, -1), coalesce(d.gid, -1),
+	coalesce(d.xattrs, 0), l.digest FROM dirs d LEFT JOIN dir_listings l ON l.dir = d.id WHERE d.parent=?`
 
 // readerCacheKiB is a reader connection's page cache: it reads each page
 // of a directory once, in order, so the kernel's page cache serves it as
@@ -64,12 +68,18 @@ func (u *Updater) DirReader(ctx context.Context) (*DirReader, error) {
 		if !ok {
 			return errors.New("catalog: the SQLite driver cannot prepare directly")
 		}
-		var err error
-		if r.files, err = p.PrepareContext(ctx, updaterSQL["files"]); err != nil {
+		// Into locals first: a failed prepare returns a typed nil.
+		files, err := p.PrepareContext(ctx, updaterSQL["files"])
+		if err != nil {
 			return err
 		}
-		r.subdir, err = p.PrepareContext(ctx, subdirsRawSQL)
-		return err
+		r.files = files
+		subdir, err := p.PrepareContext(ctx, subdirsRawSQL)
+		if err != nil {
+			return err
+		}
+		r.subdir = subdir
+		return nil
 	})
 	if err != nil {
 		r.Close()
@@ -78,21 +88,24 @@ func (u *Updater) DirReader(ctx context.Context) (*DirReader, error) {
 	return r, nil
 }
 
-// Read reads the rows below dir as committed now.
-func (r *DirReader) Read(ctx context.Context, dir int64) (DirRows, error) {
+// Read reads the rows below dir as committed now: the directory rows, and
+// the file rows when files is true.
+func (r *DirReader) Read(ctx context.Context, dir int64, files bool) (DirRows, error) {
 	out := DirRows{Dir: dir, seq: r.u.commits.Load()}
 	err := r.conn.Raw(func(any) error {
-		err := queryStmt(ctx, r.files, dir, 17, func(row []driver.Value) {
-			out.Files = append(out.Files, fileRow(dir, row))
-		})
-		if err != nil {
-			return err
+		if files {
+			err := queryStmt(ctx, r.files, dir, 17, func(row []driver.Value) {
+				out.Files = append(out.Files, fileRow(dir, row))
+			})
+			if err != nil {
+				return err
+			}
 		}
-		return queryStmt(ctx, r.subdir, dir, 7, func(row []driver.Value) {
+		return queryStmt(ctx, r.subdir, dir, 8, func(row []driver.Value) {
 			out.Subdirs = append(out.Subdirs, dirRow(dir, row))
 		})
 	})
-	out.ok = err == nil
+	out.ok, out.files = err == nil, files
 	return out, err
 }
 
@@ -117,10 +130,22 @@ func (u *Updater) Current(rows *DirRows) bool {
 // touch notes a write to the rows below dir in the open transaction.
 func (u *Updater) touch(dir int64) {
 	if dir == 0 {
-		u.touchedAll = true
+		u.touchedAll, u.wroteAll = true, true
 		return
 	}
-	u.touched[dir] = true
+	u.touched[dir], u.wrote[dir] = true, true
+}
+
+// Wrote reports whether this session wrote file rows of dir (or may have).
+func (u *Updater) Wrote(dir int64) bool { return u.wroteAll || u.wrote[dir] }
+
+// SetListing records the digest of dir's listing, every entry of which
+// was just found unchanged against its row (see migration 0008).
+func (u *Updater) SetListing(ctx context.Context, dir int64, digest []byte) error {
+	// Readers need not hear of it: the digest is read with the parent's
+	// directory rows, which this run has used already.
+	_, err := u.st["setListing"].ExecContext(ctx, dir, digest)
+	return err
 }
 
 // committed forgets the writes of the transaction just committed: readers
@@ -159,6 +184,9 @@ func queryStmt(ctx context.Context, s driver.Stmt, arg int64, cols int, fn func(
 func dirRow(parent int64, row []driver.Value) Dir {
 	i := func(k int) int64 { v, _ := row[k].(int64); return v }
 	d := Dir{ID: i(0), Parent: parent, Mode: uint32(i(2)), MTime: i(3), Meta: Meta{UID: i(4), GID: i(5), XAttrs: i(6)}}
+	if b, ok := row[7].([]byte); ok {
+		d.Listing = append([]byte(nil), b...)
+	}
 	switch v := row[1].(type) {
 	case []byte:
 		d.Name = string(v)

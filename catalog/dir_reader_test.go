@@ -44,7 +44,7 @@ func TestDirReaderCurrent(t *testing.T) {
 	defer rd.Close()
 	read := func(dir int64) DirRows {
 		t.Helper()
-		r, err := rd.Read(ctx, dir)
+		r, err := rd.Read(ctx, dir, true)
 		if err != nil {
 			t.Fatal(err)
 		}

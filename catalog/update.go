@@ -30,6 +30,10 @@ type Updater struct {
 	commits    atomic.Uint64
 	touched    map[int64]bool
 	touchedAll bool
+	// Directories whose file rows this session wrote (never cleared):
+	// a listing digest read before such a write no longer vouches.
+	wrote    map[int64]bool
+	wroteAll bool
 }
 
 var updaterSQL = map[string]string{
@@ -39,7 +43,9 @@ var updaterSQL = map[string]string{
 	"files": `SELECT id, name, type, size, mtime, mode, ino, dev, coalesce(object, 0), target,
 		coalesce(ctime, -9223372036854775808), coalesce(btime, 0), coalesce(gen, -1),
 		coalesce(uid, -1), coalesce(gid, -1), coalesce(xattrs, 0), coalesce(rdev, 0) FROM files WHERE dir=?`,
-	"subdirs": `SELECT id, name, mode, mtime, uid, gid, xattrs FROM dirs WHERE parent=?`,
+	"subdirs": `SELECT d.id, d.name, d.mode, d.mtime, d.uid, d.gid, d.xattrs, l.digest
+		FROM dirs d LEFT JOIN dir_listings l ON l.dir = d.id WHERE d.parent=?`,
+	"setListing": `INSERT OR REPLACE INTO dir_listings(dir, digest) VALUES(?,?)`,
 	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime, uid, gid, xattrs, since_gen) VALUES(?,?,?,?,?,?,?,?)
 		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime,
 		uid=excluded.uid, gid=excluded.gid, xattrs=excluded.xattrs,
@@ -76,7 +82,7 @@ func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
 		return nil, err
 	}
 	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano(), xattrIDs: map[string]int64{},
-		touched: map[int64]bool{}}
+		touched: map[int64]bool{}, wrote: map[int64]bool{}}
 	stmts := map[string]string{}
 	for _, m := range []map[string]string{updaterSQL, versionSQL} {
 		for k, q := range m {
@@ -153,7 +159,7 @@ func (u *Updater) Subdirs(ctx context.Context, dir int64) ([]Dir, error) {
 		d := Dir{Parent: dir}
 		var name []byte
 		var uid, gid, xattrs sql.NullInt64
-		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime, &uid, &gid, &xattrs); err != nil {
+		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime, &uid, &gid, &xattrs, &d.Listing); err != nil {
 			return nil, err
 		}
 		d.Meta = scanMeta(uid, gid, xattrs, sql.NullInt64{})

@@ -32,6 +32,7 @@ type coordinator struct {
 	read     atomic.Int64    // bytes read by the hashers, partial files included
 	fresh    bool            // the catalog had no files: skip inode look-ups
 	dirty    bool            // writes since the last commit
+	same     int             // entries found unchanged without a write (listing digests)
 	lastSave time.Time
 }
 
