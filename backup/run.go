@@ -67,6 +67,9 @@ type Result struct {
 	// Unreadable: objects left out because an earlier run read none of
 	// their files right (catalog.ReasonUnreadable), until the next update.
 	Unreadable int64
+	// Offline: objects left out because their sources were offline at
+	// the last update (Prepared.Offline).
+	Offline int64
 	// DescribeErr: the disk's description (snapshot, manifest) could not
 	// be rewritten at the end, e.g. because the disk is full; the previous
 	// one stays.
@@ -104,7 +107,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	}
 	res.Plan, res.Room = p.Plan.Summary, p.Room
 	res.Waiting, res.WaitingBytes = p.Waiting()
-	res.Refused, res.Unreadable = p.Refused, p.Unreadable
+	res.Refused, res.Unreadable, res.Offline = p.Refused, p.Unreadable, p.Offline
 	// Nothing to do and a description of this very catalog on the disk:
 	// rewriting it (a VACUUM INTO of the whole catalog) would give the same.
 	fresh, err := describedNow(ctx, cat, d, root, len(p.Plan.Actions) == 0)

@@ -23,7 +23,11 @@ type Prepared struct {
 	// Unreadable: live objects a backup of this disk could read from
 	// none of their files since the last update, left out of the plan.
 	Unreadable int64
-	refs       []*pool.Object // State.Objects[i] is refs[i]
+	// Offline: live objects wanting a copy whose every file is on a source
+	// the last update found offline, left out of the plan: making room for
+	// them would evict copies for a read that must fail.
+	Offline int64
+	refs    []*pool.Object // State.Objects[i] is refs[i]
 }
 
 // Object returns the pool object behind state index i.
@@ -59,6 +63,10 @@ func Prepare(f *pool.Facts, d catalog.Disk, room Room, refused map[int64]string,
 		class := planClass[o.Class(now)]
 		if class != planner.Live && !on {
 			continue // nothing to do with it on this disk
+		}
+		if o.Offline && !on {
+			p.Offline++
+			continue
 		}
 		if why, no := refused[o.Ref]; no && !on {
 			if why == catalog.ReasonUnreadable {

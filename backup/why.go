@@ -71,8 +71,8 @@ func nextFor(ctx context.Context, cat *catalog.Catalog, f *pool.Facts, o *pool.O
 	if class != planner.Live && !on {
 		return "", false, true, nil
 	}
-	if _, no := refused[o.Ref]; no && !on {
-		return "", false, true, nil
+	if _, no := refused[o.Ref]; no && !on || o.Offline && !on {
+		return "", false, true, nil // left out of the plan, as Prepare does
 	}
 	block := d.Space.BlockSize
 	if block <= 0 {

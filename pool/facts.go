@@ -36,7 +36,11 @@ type Object struct {
 	Thinned  bool
 	Target   int // wanted copies (0: as many as fit); the largest wish of its files
 	Priority int // the highest priority of its files
-	Disks    uint64
+	// Offline: live, and every current file of it is below a source the
+	// last update found offline: no backup can read it until that source
+	// is back (catalog.OfflineSources).
+	Offline bool
+	Disks   uint64
 	// Unconfirmed: the disks in Disks whose copy is only believed (from
 	// an adopted snapshot), not seen by a reconcile since.
 	Unconfirmed uint64
@@ -160,7 +164,14 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog, each func(co
 	if err != nil {
 		return err
 	}
-	type wish struct{ copies, priority int }
+	offline, err := cat.OfflineSources(ctx)
+	if err != nil {
+		return err
+	}
+	type wish struct {
+		copies, priority int
+		offline          bool
+	}
 	wishes := map[int64]wish{}
 	var firstErr error
 	wishOf := func(dir int64) wish {
@@ -171,7 +182,7 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog, each func(co
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		w := wish{e.Copies, e.Priority}
+		w := wish{e.Copies, e.Priority, underAny(tree.Path(dir), offline)}
 		wishes[dir] = w
 		return w
 	}
@@ -182,9 +193,10 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog, each func(co
 		}
 		o, w := &f.Objects[i], wishOf(dir)
 		if !o.Live {
-			o.Live, o.Target, o.Priority = true, w.copies, w.priority
+			o.Live, o.Target, o.Priority, o.Offline = true, w.copies, w.priority, w.offline
 			return
 		}
+		o.Offline = o.Offline && w.offline
 		if o.Target > 0 && (w.copies == 0 || w.copies > o.Target) {
 			o.Target = w.copies
 		}
@@ -194,6 +206,16 @@ func (f *Facts) loadLive(ctx context.Context, cat *catalog.Catalog, each func(co
 		err = firstErr
 	}
 	return err
+}
+
+// underAny tells whether p is one of roots or below one.
+func underAny(p string, roots []string) bool {
+	for _, r := range roots {
+		if vpath.Under(p, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Copies counts o's copies on disks that are not lost and not in without.

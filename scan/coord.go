@@ -34,6 +34,7 @@ type coordinator struct {
 	dirty    bool            // writes since the last commit
 	same     int             // entries found unchanged without a write (listing digests)
 	lastSave time.Time
+	offline  []string // sources found offline in this run (catalog.Updater.SetOffline)
 }
 
 func newCoordinator(upd *catalog.Updater, t *tree, opt Options) *coordinator {
@@ -174,6 +175,10 @@ func (co *coordinator) problem(path string, err error) {
 	co.res.Errors++
 	if errors.Is(err, ErrOffline) {
 		co.res.Offline++
+		var off offlineError
+		if errors.As(err, &off) {
+			co.offline = append(co.offline, off.vpath)
+		}
 	}
 	if co.opt.Problem != nil {
 		co.opt.Problem(Problem{Path: path, Err: err})

@@ -123,6 +123,11 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	co := newCoordinator(upd, t, opt)
 	res, err := co.run(ctx, dirJob{id: catalog.RootDir, vpath: "/", eff: rootEff})
 	res = co.settle(res)
+	if err == nil {
+		// A walk that ended met every source: what it found offline
+		// replaces the last update's record (an interrupted one keeps it).
+		err = upd.SetOffline(ctx, co.offline)
+	}
 	if ferr := upd.Finish(ctx); err == nil && ferr != nil {
 		err = ferr
 	}

@@ -98,7 +98,8 @@ func (a *app) planSummary(d catalog.Disk, p *backup.Prepared) {
 		a.put(planRecord{Disk: d.Name, Budget: r.Budget, ObjectsBudget: s.Budget, Reserve: r.Reserve, Dirs: r.Dirs,
 			Foreign: r.Foreign, Measured: r.Measured, UsedBefore: s.UsedBefore, UsedAfter: s.UsedAfter, Transitions: lines,
 			LevelsBefore: tallies(s.Before), LevelsAfter: tallies(s.After),
-			WaitingObjects: waiting, WaitingBytes: waitingBytes, RefusedObjects: p.Refused})
+			WaitingObjects: waiting, WaitingBytes: waitingBytes, RefusedObjects: p.Refused,
+			UnreadableObjects: p.Unreadable, OfflineObjects: p.Offline})
 		return
 	}
 	a.printf("plan for disk %s: budget %s%s, used %s → %s\n", d.Name, bytesStr(r.Budget), roomNote(r),
@@ -125,6 +126,12 @@ func (a *app) planSummary(d catalog.Disk, p *backup.Prepared) {
 	if p.Refused > 0 {
 		a.printf("%d objects (%s) are left to other disks: %s's filesystem cannot hold them (see 'dsb backup' output)\n",
 			p.Refused, bytesStr(p.RefusedBytes), d.Name)
+	}
+	if p.Offline > 0 {
+		a.printf("%d objects are left out: their files are on sources the last update found offline\n", p.Offline)
+	}
+	if p.Unreadable > 0 {
+		a.printf("%d objects are left out until the next update: an earlier backup could read none of their files\n", p.Unreadable)
 	}
 }
 
@@ -253,6 +260,9 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	}
 	if res.Skipped > 0 {
 		return partialError{fmt.Sprintf("%d objects could not be copied (listed above); run 'dsb update' and back up again", res.Skipped)}
+	}
+	if res.Offline > 0 {
+		return partialError{fmt.Sprintf("%d objects were left out: their files are on sources the last update found offline; attach them, run 'dsb update' and back up again", res.Offline)}
 	}
 	if res.Unreadable > 0 {
 		// Left out of the plan, still not copied: say so, exit 3.

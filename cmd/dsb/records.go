@@ -166,6 +166,10 @@ type planRecord struct {
 	WaitingObjects int64            `json:"waiting_objects"`
 	WaitingBytes   int64            `json:"waiting_bytes"`
 	RefusedObjects int64            `json:"refused_objects"`
+	// Unreadable and offline objects are left out of the plan: see
+	// backup.Prepared.
+	UnreadableObjects int64 `json:"unreadable_objects"`
+	OfflineObjects    int64 `json:"offline_objects"`
 }
 
 type pinnedRecord struct {
@@ -247,6 +251,7 @@ type whyRecord struct {
 	Priority int          `json:"priority"`
 	Copies   int          `json:"copies"`
 	Imported bool         `json:"imported"`
+	Offline  bool         `json:"offline"`
 	Disks    []holderJSON `json:"disks"`
 	Next     []nextJSON   `json:"next"`
 }

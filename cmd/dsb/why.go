@@ -96,6 +96,10 @@ func (a *app) why(cmd *cobra.Command, cat *catalog.Catalog, vp string, f catalog
 		out.Imported = true
 		a.printf("  hash:     imported (distbackup), not re-read by dsb: 'dsb update --rehash-imported' reads it\n")
 	}
+	if o.Offline {
+		out.Offline = true
+		a.printf("  source:   offline at the last update: no backup copies it until the source is attached and 'dsb update' has run\n")
+	}
 	for _, h := range holders {
 		lost := ""
 		if h.Lost {
