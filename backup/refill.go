@@ -8,9 +8,13 @@ import (
 	"dsb/planner"
 )
 
-// maxRefills bounds the passes a run makes after its plan: each one only
-// follows objects skipped by the pass before.
-const maxRefills = 3
+// maxRefills is a guard only: a pass runs only when the one before
+// skipped objects no earlier pass had skipped, so the passes end by
+// themselves (there are finitely many objects). A small fixed bound was
+// wrong: a directory moved since the update makes every pass find more
+// of its files missing, and a run that stopped after 3 passes left the
+// next backup copying with nothing changed (M1 seed 11044 step 214).
+const maxRefills = 1 << 20
 
 // refill plans again when x skipped objects, and carries that plan out
 // too: the skipped ones are recorded as unreadable for this disk (see
@@ -19,18 +23,20 @@ const maxRefills = 3
 // had given it, sometimes after evictions made for it; without a refill
 // that room stays empty until the next run, which then copies without any
 // change in the sources, and a second backup would not be a no-op
-// (M1 seed 11001, step 56). Counts are added to x's.
-func refill(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt RunOptions, dir *objects.Dir, x *executor) error {
+// (M1 seed 11001, step 56). Counts are added to x's. last is the newest
+// plan made (nil: none), whose waiting and left-out counts are the run's.
+func refill(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, opt RunOptions, dir *objects.Dir, x *executor) (last *Prepared, err error) {
 	for pass := 0; pass < maxRefills && len(x.skippedRefs) > 0 && ctx.Err() == nil; pass++ {
 		if err := x.flush(); err != nil {
-			return err
+			return last, err
 		}
 		p, err := prepareAttached(ctx, cat, d, root, opt.Options)
 		if err != nil {
-			return err
+			return last, err
 		}
+		last = p
 		if !copies(p.Plan) {
-			return nil
+			return last, nil
 		}
 		y := newExecutor(ctx, cat, p, dir, root, opt)
 		y.skippedRefs = x.skippedRefs // shared: new skips add to it
@@ -46,10 +52,10 @@ func refill(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root stri
 		x.deleted += y.deleted
 		x.bytesDeleted += y.bytesDeleted
 		if err != nil || len(x.skippedRefs) == before {
-			return err
+			return last, err
 		}
 	}
-	return nil
+	return last, nil
 }
 
 // copies tells whether a plan copies anything.

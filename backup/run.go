@@ -130,7 +130,13 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	x := newExecutor(ctx, cat, p, dir, root, opt)
 	err = x.run()
 	if err == nil {
-		err = refill(ctx, cat, d, root, opt, dir, x)
+		var last *Prepared
+		if last, err = refill(ctx, cat, d, root, opt, dir, x); last != nil {
+			// What waits is what the newest plan left without room, not
+			// what the first one did (it counted the skipped objects).
+			res.Waiting, res.WaitingBytes = last.Waiting()
+			res.Unreadable, res.Offline = last.Unreadable, last.Offline
+		}
 	}
 	res.Copied, res.BytesCopied, res.Deleted, res.BytesDeleted, res.Skipped = x.copied, x.bytes, x.deleted, x.bytesDeleted, x.skipped
 	res.TooLarge = x.tooLarge
