@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/objects"
 	"dsb/planner"
 )
@@ -150,7 +151,7 @@ func (x *executor) checkpoint() error {
 			return err
 		}
 		x.lastSnap, x.bytesSinceSnap = now, 0
-		err := Describe(x.ctx, x.cat, x.p.Disk, x.root, now)
+		err := description.Describe(x.ctx, x.cat, x.p.Disk, x.root, now)
 		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
 			return fmt.Errorf("%w: %v", ErrDiskFull, err)
 		}

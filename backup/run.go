@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/disks"
 	"dsb/objects"
 	"dsb/planner"
@@ -110,13 +111,13 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	res.Refused, res.Unreadable, res.Offline = p.Refused, p.Unreadable, p.Offline
 	// Nothing to do and a description of this very catalog on the disk:
 	// rewriting it (a VACUUM INTO of the whole catalog) would give the same.
-	fresh, err := describedNow(ctx, cat, d, root, len(p.Plan.Actions) == 0)
+	fresh, err := description.DescribedNow(ctx, cat, d, root, len(p.Plan.Actions) == 0)
 	if err != nil {
 		return res, err
 	}
 	reserve := filepath.Join(root, reserveFile)
 	if !fresh {
-		if err := describe(ctx, cat, d, root, opt.now()); err != nil {
+		if err := description.DescribeRecorded(ctx, cat, d, root, opt.now()); err != nil {
 			return res, err
 		}
 		// Hold back room (and an inode) for the description at the end,
@@ -154,7 +155,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 		res.Elapsed = opt.now().Sub(start)
 		return res, nil
 	}
-	if derr := describe(context.WithoutCancel(ctx), cat, d, root, opt.now()); derr != nil {
+	if derr := description.DescribeRecorded(context.WithoutCancel(ctx), cat, d, root, opt.now()); derr != nil {
 		if errors.Is(derr, syscall.ENOSPC) || errors.Is(derr, syscall.EDQUOT) || errors.Is(res.Stopped, ErrDiskFull) {
 			res.DescribeErr = derr
 			if res.Stopped == nil {
@@ -235,7 +236,7 @@ const reserveFile = ".dsb-reserve"
 // (plus a quarter and 64 KiB), to be deleted before the final Describe.
 func holdReserve(path, root string) error {
 	size := int64(64 << 10)
-	for _, name := range []string{SnapshotFile, ManifestFile, ReadmeFile} {
+	for _, name := range []string{description.SnapshotFile, description.ManifestFile, description.ReadmeFile} {
 		if fi, err := os.Stat(filepath.Join(root, name)); err == nil {
 			size += fi.Size() + fi.Size()/4
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/disks"
 )
 
@@ -43,7 +44,7 @@ func measureRoom(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root
 	if err != nil {
 		return Room{}, err
 	}
-	u, err := disks.MeasureUsage(root, SnapshotFile, ManifestFile, ReadmeFile,
+	u, err := disks.MeasureUsage(root, description.SnapshotFile, description.ManifestFile, description.ReadmeFile,
 		reserveFile, reserveFile+".1", reserveFile+".2")
 	if err != nil {
 		return Room{}, fmt.Errorf("measure disk %s: %w", d.Name, err)
@@ -129,7 +130,7 @@ func descriptionBound(ctx context.Context, cat *catalog.Catalog, block int64) (i
 func descriptionSize(data, nobj, ncopies, ndisks, manifest, block int64) int64 {
 	snap := data + copyRowBytes*max(nobj*ndisks-ncopies, 0)
 	twice := 2*roundUp(snap, block) + 2*roundUp(manifest, block) + (snap+manifest)/4
-	return twice + roundUp(int64(len(readmeText))+4096, block) + 2*block + 64<<10
+	return twice + roundUp(int64(description.ReadmeSize)+4096, block) + 2*block + 64<<10
 }
 
 // copyRowBytes bounds what one copy row adds to the catalog (the row,

@@ -1,54 +1,37 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 
-	"golang.org/x/sys/unix"
+	"dsb/internal/lockfile"
 )
 
-// writerLock is an exclusive flock on "<catalog>.lock". The kernel drops it
-// when the process dies, so kill -9 never leaves a stale lock behind; the
-// file's content (pid and host) is only there to name the holder.
-type writerLock struct{ f *os.File }
+// writerLock is the lockfile on "<catalog>.lock": one writer process at a
+// time, released by the kernel when the process dies.
+type writerLock struct{ l *lockfile.Lock }
+
+// LockPath is the writer lock file of the catalog at dbPath. Only a
+// catalog nobody else can know of (import's temporary one) may have it
+// removed; see package lockfile.
+func LockPath(dbPath string) string { return dbPath + ".lock" }
 
 func lockWriter(dbPath string) (*writerLock, error) {
-	name := dbPath + ".lock"
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		defer f.Close()
-		if err == unix.EWOULDBLOCK {
-			return nil, holderOf(dbPath, f)
-		}
+	name := LockPath(dbPath)
+	l, err := lockfile.Acquire(name, lockfile.Options{})
+	var held *lockfile.HeldError
+	switch {
+	case errors.As(err, &held):
+		return nil, &LockedError{Path: dbPath, PID: held.PID, Host: held.Host}
+	case err != nil:
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
-	host, _ := os.Hostname()
-	_ = f.Truncate(0)
-	_, _ = f.WriteAt([]byte(fmt.Sprintf("%d %s\n", os.Getpid(), host)), 0)
-	return &writerLock{f: f}, nil
-}
-
-func holderOf(dbPath string, f *os.File) error {
-	buf := make([]byte, 256)
-	n, _ := f.ReadAt(buf, 0)
-	fields := strings.Fields(string(buf[:n]))
-	e := &LockedError{Path: dbPath}
-	if len(fields) == 2 {
-		e.PID, _ = strconv.Atoi(fields[0])
-		e.Host = fields[1]
-	}
-	return e
+	return &writerLock{l: l}, nil
 }
 
 func (l *writerLock) unlock() error {
 	if l == nil {
 		return nil
 	}
-	_ = l.f.Truncate(0)
-	return l.f.Close()
+	return l.l.Release()
 }

@@ -12,8 +12,9 @@ import (
 // path order) and how many more there are. Output names files by them, not
 // by the object's hash.
 type Names struct {
-	Paths []string
-	More  int64
+	Paths   []string
+	More    int64
+	History bool // no current file has it: Paths is where history saw it (NameOf)
 }
 
 // String is "PATH" or "PATH (+N more)", "" for no file.

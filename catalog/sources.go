@@ -121,7 +121,7 @@ func (c *Catalog) ChangeSetting(ctx context.Context, ch SettingChange) error {
 		return err
 	}
 	if ch.Copies != nil || ch.Priority != nil {
-		if err := c.refuseOnFile(ctx, ch.Path); err != nil {
+		if err := c.RefuseFileSetting(ctx, ch.Path); err != nil {
 			return err
 		}
 	}
@@ -228,9 +228,11 @@ func pint(i *int) any {
 	return *i
 }
 
-// refuseOnFile fails with a *FileSettingError when vp is a file of the
-// catalog (not a directory).
-func (c *Catalog) refuseOnFile(ctx context.Context, vp string) error {
+// RefuseFileSetting fails with a *FileSettingError when vp is a file of
+// the catalog (not a directory): copies and priority are set on
+// directories only. ChangeSetting checks it; config import asks first,
+// so that a document refused for it changes nothing.
+func (c *Catalog) RefuseFileSetting(ctx context.Context, vp string) error {
 	t, err := c.LoadDirs(ctx)
 	if err != nil {
 		return err

@@ -64,7 +64,7 @@ var updaterSQL = map[string]string{
 		uid, gid, xattrs, rdev, since_gen) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 	"delFile": `DELETE FROM files WHERE id=?`,
 	"byInode": `SELECT id, dir, name, size, mtime, ctime, btime, gen, object FROM files
-		WHERE ino=? AND dev=? AND type=0 AND object IS NOT NULL LIMIT 8`,
+		WHERE ino=? AND dev=? AND type=0 AND (object IS NOT NULL OR size=0) LIMIT 8`,
 	"dirUp":   `SELECT parent, name FROM dirs WHERE id=?`,
 	"hashOf":  `SELECT hash FROM objects WHERE id=?`,
 	"delDir":  `DELETE FROM dirs WHERE id=?`,
@@ -297,8 +297,8 @@ type InodeRow struct {
 	Path string
 }
 
-// ByInode returns (a few of) the hashed regular files recorded with this
-// inode and device. The caller decides whether the identity is certain:
+// ByInode returns (a few of) the hashed or empty regular files recorded
+// with this inode and device. The caller decides whether the identity is certain:
 // inode numbers alone identify nothing (filesystems reuse them at once).
 func (u *Updater) ByInode(ctx context.Context, ino, dev uint64) ([]InodeRow, error) {
 	rows, err := u.st["byInode"].QueryContext(ctx, int64(ino), int64(dev))
@@ -309,12 +309,12 @@ func (u *Updater) ByInode(ctx context.Context, ino, dev uint64) ([]InodeRow, err
 	for rows.Next() {
 		r := InodeRow{File: File{Ino: ino, Dev: dev}}
 		var name []byte
-		var ctime, btime, gen sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.Dir, &name, &r.Size, &r.MTime, &ctime, &btime, &gen, &r.Object); err != nil {
+		var ctime, btime, gen, object sql.NullInt64 // object NULL: an empty file
+		if err := rows.Scan(&r.ID, &r.Dir, &name, &r.Size, &r.MTime, &ctime, &btime, &gen, &object); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		r.Name = string(name)
+		r.Name, r.Object = string(name), object.Int64
 		r.CTime, r.BTime, r.Gen = identity(ctime, btime, gen)
 		out = append(out, r)
 	}

@@ -97,8 +97,11 @@ func planSettings(ctx context.Context, cat *catalog.Catalog, c Config, ch *Chang
 		return err
 	}
 	want := map[string]bool{}
-	for _, s := range c.Settings {
+	for i, s := range c.Settings {
 		want[s.Path] = true
+		if err := refuseOnFile(ctx, cat, i, s); err != nil {
+			return c.locate(err)
+		}
 		if prev, ok := have[s.Path]; !ok || !sameSetting(prev, s) {
 			ch.Set = append(ch.Set, s)
 		}
@@ -110,6 +113,27 @@ func planSettings(ctx context.Context, cat *catalog.Catalog, c Config, ch *Chang
 	}
 	slices.Sort(ch.Cleared)
 	return nil
+}
+
+// refuseOnFile refuses copies or priority on a file, as 'source set' does:
+// the planner takes them from each file's directory. Asked while planning,
+// so that the dry run says so too and a refused document changes nothing.
+func refuseOnFile(ctx context.Context, cat *catalog.Catalog, i int, s vpath.Setting) error {
+	if s.Copies == nil && s.Priority == nil {
+		return nil
+	}
+	err := cat.RefuseFileSetting(ctx, s.Path)
+	var fe *catalog.FileSettingError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	key := fmt.Sprintf("settings[%d].copies", i)
+	if s.Copies == nil {
+		key = fmt.Sprintf("settings[%d].priority", i)
+	}
+	e := keyErr(key, "%q is a file: copies and priority are set on directories (each file takes its directory's)", s.Path)
+	e.Err = err
+	return e
 }
 
 func sameSetting(a, b vpath.Setting) bool {

@@ -14,8 +14,11 @@ var ErrAborted = errors.New("config edit aborted; the catalog is unchanged")
 type Error struct {
 	Key       string // "settings[2].copies"; "" for a syntax error
 	Msg       string
-	Line, Col int // 1-based; 0 when the document was not parsed from text
+	Line, Col int   // 1-based; 0 when the document was not parsed from text
+	Err       error // the catalog's refusal behind Msg, if any
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	pos := ""

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/dustin/go-humanize"
 	"github.com/google/uuid"
 
 	"dsb/catalog"
+	"dsb/internal/bytesize"
 	"dsb/vpath"
 )
 
@@ -232,11 +232,11 @@ func (p *parser) size(v value) (int64, error) {
 		return n, nil
 	}
 	s, _ := p.str(v)
-	n, err := humanize.ParseBytes(strings.ReplaceAll(s, ",", ""))
-	if err != nil || n > 1<<62 {
-		return 0, p.errAt(v, "bad size %q: use e.g. 500GB, 1.8T, 750GiB or a number of bytes", s)
+	n, err := bytesize.Parse(s)
+	if err != nil {
+		return 0, p.errAt(v, "%v", err)
 	}
-	return int64(n), nil
+	return n, nil
 }
 
 // checkUUID accepts the canonical lower-case form only (Parse lowers case).

@@ -15,6 +15,7 @@ import (
 
 	"dsb/backup"
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/disks"
 	"dsb/distbackup"
 	"dsb/objects"
@@ -147,7 +148,7 @@ func finish(ctx context.Context, cat *catalog.Catalog, r *Result, dir string, no
 		return err
 	}
 	r.Disk = d
-	return backup.Describe(ctx, cat, d, dir, now)
+	return description.Describe(ctx, cat, d, dir, now)
 }
 
 // moveObjects makes dir's distbackup object directory dir/objects. It

@@ -10,13 +10,10 @@ import (
 	"time"
 
 	"dsb/catalog"
+	"dsb/description"
 	"dsb/disks"
 	"dsb/objects"
 )
-
-// snapshotFile is the catalog snapshot in a disk's data directory (the
-// name backup writes; pool cannot import backup).
-const snapshotFile = "dsb.sqlite"
 
 // ErrCatalogExists: adopting a snapshot would overwrite a home catalog.
 var ErrCatalogExists = errors.New("a catalog already exists")
@@ -34,13 +31,13 @@ type Snapshot struct {
 // by an older dsb too: it is not migrated until adopted).
 func ReadSnapshot(ctx context.Context, dir string) (Snapshot, error) {
 	s := Snapshot{Dir: dir}
-	info, err := catalog.ReadSnapshotInfo(ctx, filepath.Join(dir, snapshotFile))
+	info, err := catalog.ReadSnapshotInfo(ctx, filepath.Join(dir, description.SnapshotFile))
 	if err != nil {
 		return s, fmt.Errorf("%s: %w", dir, err)
 	}
 	s.At, s.Catalog = info.At, info.Catalog
 	if info.Disk == "" {
-		return s, fmt.Errorf("%s/%s is not a disk's catalog snapshot", dir, snapshotFile)
+		return s, fmt.Errorf("%s/%s is not a disk's catalog snapshot", dir, description.SnapshotFile)
 	}
 	found := false
 	for _, d := range info.Disks {
@@ -118,7 +115,7 @@ func AdoptSnapshot(ctx context.Context, s Snapshot, dest string) (Adopted, error
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return r, err
 	}
-	if err := copyDurably(filepath.Join(s.Dir, snapshotFile), dest); err != nil {
+	if err := copyDurably(filepath.Join(s.Dir, description.SnapshotFile), dest); err != nil {
 		return r, fmt.Errorf("copy the snapshot of disk %s: %w", s.Disk.Name, err)
 	}
 	if err := catalog.ExecRaw(ctx, dest, `DELETE FROM meta WHERE key IN ('snapshot_of_disk', 'snapshot_at')`); err != nil {

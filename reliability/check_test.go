@@ -15,7 +15,7 @@ import (
 
 	_ "modernc.org/sqlite" // the catalog and the disk snapshots are SQLite files
 
-	"dsb/backup"
+	"dsb/description"
 )
 
 // diskState is what is physically on a disk directory.
@@ -225,7 +225,7 @@ func checkDisk(t *testing.T, e *env, dir, describeBug string) diskReport {
 		}
 	}
 	var desc []string
-	snap, err := copiesIn(t, filepath.Join(dir, backup.SnapshotFile), uuid)
+	snap, err := copiesIn(t, filepath.Join(dir, description.SnapshotFile), uuid)
 	if err != nil {
 		desc = append(desc, err.Error())
 	} else if _, diffs := compareCopies(snap, st.objects); diffs != "" {
@@ -233,7 +233,7 @@ func checkDisk(t *testing.T, e *env, dir, describeBug string) diskReport {
 	}
 	// The manifest lists current files; an object kept only as history
 	// (keep-history) has no line, but the snapshot's history names it.
-	history := queryStrings(t, filepath.Join(dir, backup.SnapshotFile),
+	history := queryStrings(t, filepath.Join(dir, description.SnapshotFile),
 		`SELECT lower(hex(o.hash)) FROM history h JOIN objects o ON o.id=h.object`)
 	if m := manifestProblems(dir, st, history); m != "" {
 		desc = append(desc, m)
@@ -282,7 +282,7 @@ func compareCopies(copies, objects map[string]int64) (int, string) {
 // object on the disk, and that every object has a line, but those of
 // history.
 func manifestProblems(dir string, st diskState, history []string) string {
-	data, err := os.ReadFile(filepath.Join(dir, backup.ManifestFile))
+	data, err := os.ReadFile(filepath.Join(dir, description.ManifestFile))
 	if err != nil {
 		return err.Error()
 	}
@@ -294,7 +294,7 @@ func manifestProblems(dir string, st diskState, history []string) string {
 	sc := bufio.NewScanner(strings.NewReader(string(data)))
 	sc.Buffer(make([]byte, 1<<16), 1<<24)
 	for sc.Scan() {
-		id, p, err := backup.ParseManifestLine(sc.Text())
+		id, p, err := description.ParseManifestLine(sc.Text())
 		if err != nil {
 			probs = append(probs, "manifest: "+err.Error())
 			continue

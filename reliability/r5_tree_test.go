@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"dsb/backup"
+	"dsb/description"
 )
 
 // R5: hostile trees. Odd names, paths longer than PATH_MAX, symlink loops,
@@ -85,14 +85,14 @@ func globEscape(name string) string {
 // manifestPaths reads a disk's manifest: path → object.
 func manifestPaths(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, backup.ManifestFile))
+	data, err := os.ReadFile(filepath.Join(dir, description.ManifestFile))
 	must(t, err)
 	out := map[string]string{}
 	for _, line := range strings.SplitAfter(string(data), "\n") {
 		if line == "" {
 			continue
 		}
-		id, p, err := backup.ParseManifestLine(strings.TrimSuffix(line, "\n"))
+		id, p, err := description.ParseManifestLine(strings.TrimSuffix(line, "\n"))
 		if err != nil {
 			t.Errorf("manifest line %q: %v", line, err)
 			continue

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"dsb/backup"
+	"dsb/description"
 )
 
 // S1: SIGHUP (terminal closed, ssh dropped) and SIGTERM (systemd stop,
@@ -85,7 +85,7 @@ func interrupt(t *testing.T, f *figure, e *env, sig syscall.Signal, delay time.D
 		return
 	}
 	st := readDisk(t, diskDir)
-	snap, err := copiesIn(t, filepath.Join(diskDir, backup.SnapshotFile), diskUUID(t, diskDir))
+	snap, err := copiesIn(t, filepath.Join(diskDir, description.SnapshotFile), diskUUID(t, diskDir))
 	if err != nil {
 		t.Errorf("%s: the disk's snapshot: %v", what, err)
 		return

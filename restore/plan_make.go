@@ -29,7 +29,7 @@ func MakePlan(ctx context.Context, cat *catalog.Catalog, patterns []string) (Pla
 // MakePlanAt is MakePlan for the tree at time at (ns; 0: the current tree).
 func MakePlanAt(ctx context.Context, cat *catalog.Catalog, patterns []string, at int64) (Plan, error) {
 	var p Plan
-	sels, err := selectors(patterns)
+	sels, err := selectors(ctx, cat, patterns)
 	if err != nil {
 		return p, err
 	}

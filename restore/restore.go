@@ -67,7 +67,7 @@ func (r Result) Incomplete() bool { return len(r.Missing) > 0 || r.Conflicts > 0
 // Run restores the selected files of cat into opt.To.
 func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error) {
 	var res Result
-	sels, err := selectors(opt.Patterns)
+	sels, err := selectors(ctx, cat, opt.Patterns)
 	if err != nil {
 		return res, err
 	}
@@ -111,13 +111,13 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	return res, nil
 }
 
-func selectors(patterns []string) ([]vpath.Selector, error) {
+func selectors(ctx context.Context, cat *catalog.Catalog, patterns []string) ([]vpath.Selector, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"/"}
 	}
 	var out []vpath.Selector
 	for _, p := range patterns {
-		s, err := vpath.Select(p)
+		s, err := cat.Select(ctx, p)
 		if err != nil {
 			return nil, err
 		}

@@ -216,6 +216,17 @@ func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalo
 	co.dirty = true
 	if e.size == 0 {
 		co.res.Empty++
+		if old == nil {
+			if _, from, ok, err := co.sameInode(ctx, e, path); err != nil || ok {
+				if err != nil {
+					return err
+				}
+				co.res.Renamed++
+				co.moves.renamed(from)
+				co.changef("renamed", path, from)
+				return co.put(ctx, f, e, old, path, "changed")
+			}
+		}
 		co.count(old)
 		co.change(old, path)
 		return co.put(ctx, f, e, old, path, "changed")

@@ -18,7 +18,9 @@ type gone struct {
 
 // gone remembers a removed row for rename detection.
 func (co *coordinator) gone(f catalog.File, path string) {
-	hashed := f.Type == catalog.Regular && f.Object != 0
+	// An empty file has no content to read, but one of a renamed directory
+	// is a rename too, told by the same identity as a file with content.
+	hashed := f.Type == catalog.Regular && (f.Object != 0 || f.Size == 0)
 	if hashed {
 		co.vacated[devIno{f.Dev, f.Ino}] = gone{f, path}
 	}

@@ -1,11 +1,15 @@
 package vpath
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
+
+// ErrBadPattern: a selector pattern that does not parse.
+var ErrBadPattern = errors.New("bad pattern")
 
 // Selector picks files of the virtual tree by a user's pattern: a plain
 // path selects that file or that directory's whole subtree; a glob
@@ -30,7 +34,7 @@ func Select(pattern string) (Selector, error) {
 		return Selector{Root: p}, err
 	}
 	if !doublestar.ValidatePattern(pattern) {
-		return Selector{}, fmt.Errorf("bad pattern %q: unbalanced [ or {", pattern)
+		return Selector{}, fmt.Errorf("%w %q: unbalanced [ or {", ErrBadPattern, pattern)
 	}
 	root := pattern[:strings.LastIndexByte(pattern[:meta], '/')]
 	if root == "" {
@@ -104,4 +108,14 @@ func Unescape(p string) string {
 		b.WriteByte(p[i])
 	}
 	return b.String()
+}
+
+// Exact selects the path p as it is, even when its names hold glob
+// characters: that file, or that directory's whole subtree.
+func Exact(p string) (Selector, error) {
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	c, err := Clean(p)
+	return Selector{Root: c}, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"dsb/catalog"
 	"dsb/distbackup"
+	"dsb/vpath"
 )
 
 // app carries what every command shares: streams, global flags, the catalog.
@@ -44,6 +45,26 @@ func (a *app) openCatalog(ctx context.Context, write bool) (*catalog.Catalog, er
 // for the commands that start one (source map, disk add, config import).
 func (a *app) createCatalog(ctx context.Context) (*catalog.Catalog, error) {
 	return a.open(ctx, true, true)
+}
+
+// withCatalog opens the catalog (for writing: under the writer lock), runs
+// fn and closes it: the opening and closing every command needs, once.
+func (a *app) withCatalog(ctx context.Context, write bool, fn func(*catalog.Catalog) error) error {
+	cat, err := a.openCatalog(ctx, write)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	return fn(cat)
+}
+
+// vpathArg reads a virtual path argument; a bad one is a usage error.
+func vpathArg(arg string) (string, error) {
+	vp, err := vpath.Clean(arg)
+	if err != nil {
+		return "", usageError{err}
+	}
+	return vp, nil
 }
 
 func (a *app) open(ctx context.Context, write, create bool) (*catalog.Catalog, error) {
@@ -82,10 +103,15 @@ func pathExists(p string) bool {
 	return err == nil
 }
 
-// printf writes a human line to stdout unless --json or -q.
+// printf writes a human line to stdout unless --json or -q. Like warnf
+// it clears the progress bar's line first: on a terminal both streams
+// share it, and a line written after the bar would continue the bar's.
 func (a *app) printf(format string, args ...any) {
 	if a.json || a.quiet {
 		return
+	}
+	if a.bar != nil {
+		a.bar.clear()
 	}
 	fmt.Fprintf(a.stdout, format, args...)
 }

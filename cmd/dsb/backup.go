@@ -226,9 +226,9 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	bar := a.newProgress("backup " + d.Name)
 	ro := backup.RunOptions{Options: opt}
 	ro.Progress = func(p backup.Progress) {
-		bar.set(p.BytesCopied, p.BytesToCopy, fmt.Sprintf("%d/%d objects", p.Copied, p.ToCopy))
+		bar.set(p.BytesCopied, p.BytesToCopy, fmt.Sprintf("copied %d objects", p.Copied))
 	}
-	ro.Event = func(e backup.Event) { a.backupEvent(e) }
+	ro.Event = func(e backup.Event) { a.backupEvent(e, eventName(ctx, cat, e)) }
 	res, err := backup.Run(ctx, cat, d, path, ro)
 	bar.finish()
 	a.reconcileReport(d.Name, res.Reconciled)
@@ -271,20 +271,34 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	return nil
 }
 
-func (a *app) backupEvent(e backup.Event) {
-	a.logf("%s %s %s %s: %s", e.Action, e.ID, bytesStr(e.Size), quotePath(e.Path), e.Why)
+func (a *app) backupEvent(e backup.Event, name string) {
+	a.logf("%s %s %s %s: %s", e.Action, e.ID, bytesStr(e.Size), name, e.Why)
 	switch e.Action {
 	case "skip", "source-changed":
-		name := quotePath(e.Path)
-		if e.Path == "" {
-			name = "object " + e.ID.Short()
-		}
 		a.warnf("%s: %s", name, e.Why)
 	default:
 		if a.verbose && !a.json {
-			a.printf("%-6s %9s  %s  %s  %s\n", e.Action, bytesStr(e.Size), e.ID.Short(), quotePath(e.Path), e.Why)
+			a.printf("%-6s %9s  %s  %s  %s\n", e.Action, bytesStr(e.Size), e.ID.Short(), name, e.Why)
 		}
 	}
+}
+
+// eventName names the file an event is about: its path when the backup
+// knows it, else the object's first current file and how many more have
+// it (a delete, a skip), or where history last saw it. The hash is the
+// name only when the catalog knows no file at all.
+func eventName(ctx context.Context, cat *catalog.Catalog, e backup.Event) string {
+	if e.Path != "" {
+		return quotePath(e.Path)
+	}
+	n, err := cat.NameOf(ctx, e.ID)
+	switch {
+	case err != nil || len(n.Paths) == 0:
+		return "object " + e.ID.Short()
+	case n.History:
+		return "(history) " + quotePath(n.Paths[0])
+	}
+	return namesStr(n.Paths, int64(len(n.Paths))+n.More)
 }
 
 func (a *app) backupSummary(d catalog.Disk, r backup.Result) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dsb/catalog"
 	"dsb/config"
 	"dsb/objects"
 )
@@ -31,30 +32,27 @@ func newConfigExportCmd(a *app) *cobra.Command {
 		Example: "  dsb config export\n  dsb config export backup-config.json",
 		Args:    argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := a.openCatalog(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			c, err := config.Export(cmd.Context(), cat)
-			if err != nil {
-				return err
-			}
-			data, err := c.Marshal()
-			if err != nil {
-				return err
-			}
-			if len(args) == 0 || args[0] == "-" {
-				_, err = a.stdout.Write(data)
-				return err
-			}
-			if err := objects.WriteFileAtomic(args[0], data, 0o644); err != nil {
-				return err
-			}
-			if a.json {
-				a.put(outputSummary{cmd: "config export", Output: absPath(args[0])})
-			}
-			return nil
+			return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+				c, err := config.Export(cmd.Context(), cat)
+				if err != nil {
+					return err
+				}
+				data, err := c.Marshal()
+				if err != nil {
+					return err
+				}
+				if len(args) == 0 || args[0] == "-" {
+					_, err = a.stdout.Write(data)
+					return err
+				}
+				if err := objects.WriteFileAtomic(args[0], data, 0o644); err != nil {
+					return err
+				}
+				if a.json {
+					a.put(outputSummary{cmd: "config export", Output: absPath(args[0])})
+				}
+				return nil
+			})
 		},
 	}
 }
@@ -121,28 +119,25 @@ func newConfigEditCmd(a *app) *cobra.Command {
 			if editor == "" {
 				editor = "vi"
 			}
-			cat, err := a.openCatalog(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			run := func(editor, file string) error {
-				c := config.EditorCommand(editor, file)
-				c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
-				if in, ok := a.stdin.(*os.File); ok {
-					c.Stdin = in
+			return a.withCatalog(cmd.Context(), true, func(cat *catalog.Catalog) error {
+				run := func(editor, file string) error {
+					c := config.EditorCommand(editor, file)
+					c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
+					if in, ok := a.stdin.(*os.File); ok {
+						c.Stdin = in
+					}
+					return c.Run()
 				}
-				return c.Run()
-			}
-			ch, err := config.Edit(cmd.Context(), cat, editor, a.stdin, a.stderr, run)
-			if errors.Is(err, config.ErrAborted) {
-				return errors.New("config edit abandoned; nothing was changed")
-			}
-			if err != nil {
-				return configError(err)
-			}
-			a.configChanges("config edit", ch, false)
-			return nil
+				ch, err := config.Edit(cmd.Context(), cat, editor, a.stdin, a.stderr, run)
+				if errors.Is(err, config.ErrAborted) {
+					return errors.New("config edit abandoned; nothing was changed")
+				}
+				if err != nil {
+					return configError(err)
+				}
+				a.configChanges("config edit", ch, false)
+				return nil
+			})
 		},
 	}
 }

@@ -2,17 +2,14 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
-	"dsb/backup"
 	"dsb/catalog"
-	"dsb/disks"
-	"dsb/distbackup"
+	"dsb/internal/bytesize"
+	"dsb/lifecycle"
 	"dsb/pool"
 )
 
@@ -31,13 +28,13 @@ func newDiskCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// parseSize reads "7.4T", "500GiB", "1,000,000" or "0".
+// parseSize reads a size flag; a bad one is a usage error.
 func parseSize(s string) (int64, error) {
-	n, err := humanize.ParseBytes(strings.ReplaceAll(s, ",", ""))
-	if err != nil || n > 1<<62 {
-		return 0, usageError{fmt.Errorf("bad size %q: use e.g. 500GB, 1.8T, 750GiB or a number of bytes", s)}
+	n, err := bytesize.Parse(s)
+	if err != nil {
+		return 0, usageError{err}
 	}
-	return int64(n), nil
+	return n, nil
 }
 
 func newDiskAddCmd(a *app) *cobra.Command {
@@ -58,19 +55,16 @@ the filesystem's size minus min(10 GB, 5%); --size sets it.`,
 					return err
 				}
 			}
-			if distbackup.IsDisk(args[1]) && !pathExists(filepath.Join(args[1], disks.IdentityFile)) {
-				return fmt.Errorf("%s: %w", args[1], distbackup.ErrIsDisk)
+			if err := lifecycle.CheckNotDistbackup(args[1]); err != nil {
+				return err
 			}
 			cat, err := a.createCatalog(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer cat.Close()
-			d, err := pool.Add(cmd.Context(), cat, args[0], args[1], budget, time.Now())
+			d, err := lifecycle.Add(cmd.Context(), cat, args[0], args[1], budget, time.Now())
 			if err != nil {
-				return err
-			}
-			if err := backup.Describe(cmd.Context(), cat, d, d.LastPath, time.Now()); err != nil {
 				return err
 			}
 			if b := pool.Budget(d); d.Budget > b {
@@ -99,38 +93,35 @@ func newDiskListCmd(a *app) *cobra.Command {
 }
 
 func (a *app) diskList(cmd *cobra.Command) error {
-	cat, err := a.openCatalog(cmd.Context(), false)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	ds, err := cat.Disks(cmd.Context())
-	if err != nil {
-		return err
-	}
-	if len(ds) == 0 {
-		a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
-	} else if !a.json {
-		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", "NAME", "UUID", "ATTACHED", "BUDGET", "USED", "FREE", "LAST SEEN")
-	}
-	for _, d := range ds {
-		path, _ := pool.Attached(cat, d)
-		if a.json {
-			a.put(diskJSON(d, path))
-			continue
+	return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+		ds, err := cat.Disks(cmd.Context())
+		if err != nil {
+			return err
 		}
-		shown := path
-		if shown == "" {
-			shown = "-"
+		if len(ds) == 0 {
+			a.printf("no disks yet: add one with 'dsb disk add NAME PATH'\n")
+		} else if !a.json {
+			a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", "NAME", "UUID", "ATTACHED", "BUDGET", "USED", "FREE", "LAST SEEN")
 		}
-		if d.Lost {
-			shown = "LOST"
+		for _, d := range ds {
+			path, _ := pool.Attached(cat, d)
+			if a.json {
+				a.put(diskJSON(d, path))
+				continue
+			}
+			shown := path
+			if shown == "" {
+				shown = "-"
+			}
+			if d.Lost {
+				shown = "LOST"
+			}
+			budget := pool.Budget(d)
+			a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
+				bytesStr(pool.Used(d)), bytesStr(max(budget-pool.Used(d), 0)), dateStr(d.LastSeen))
 		}
-		budget := pool.Budget(d)
-		a.printf("%-12s %-36s %-28s %9s %9s %9s  %s\n", d.Name, d.UUID, quotePath(shown), bytesStr(budget),
-			bytesStr(pool.Used(d)), bytesStr(max(budget-pool.Used(d), 0)), dateStr(d.LastSeen))
-	}
-	return nil
+		return nil
+	})
 }
 
 func diskJSON(d catalog.Disk, attached string) diskRecord {
@@ -159,19 +150,18 @@ func nsTime(ns int64) *string {
 
 // withDisk opens the catalog and resolves the disk argument.
 func (a *app) withDisk(cmd *cobra.Command, arg string, write bool, fn func(*catalog.Catalog, catalog.Disk) error) error {
-	if strings.ContainsRune(arg, '/') && distbackup.IsDisk(arg) && !pathExists(filepath.Join(arg, disks.IdentityFile)) {
-		return fmt.Errorf("%s: %w", arg, distbackup.ErrIsDisk) // before a catalog is opened (or created)
+	if strings.ContainsRune(arg, '/') {
+		if err := lifecycle.CheckNotDistbackup(arg); err != nil {
+			return err // before a catalog is opened (or created)
+		}
 	}
-	cat, err := a.openCatalog(cmd.Context(), write)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	d, err := pool.Resolve(cmd.Context(), cat, arg)
-	if err != nil {
-		return err
-	}
-	return fn(cat, d)
+	return a.withCatalog(cmd.Context(), write, func(cat *catalog.Catalog) error {
+		d, err := pool.Resolve(cmd.Context(), cat, arg)
+		if err != nil {
+			return err
+		}
+		return fn(cat, d)
+	})
 }
 
 func newDiskSetCmd(a *app) *cobra.Command {
@@ -184,28 +174,16 @@ func newDiskSetCmd(a *app) *cobra.Command {
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				if found {
-					d.Lost = false
-				}
+				c := lifecycle.Change{Path: path, Found: found}
 				if size != "" {
 					n, err := parseSize(size)
 					if err != nil {
 						return err
 					}
-					d.Budget = n
+					c.Budget = &n
 				}
-				if path != "" {
-					id, err := disks.ReadIdentity(path)
-					if err != nil {
-						return err
-					}
-					if id.UUID != d.UUID {
-						return fmt.Errorf("%s holds disk %q (%s), not %s", path, id.Name, id.UUID, d.Name)
-					}
-					if err := pool.Seen(cmd.Context(), cat, &d, absPath(path), time.Now()); err != nil {
-						return err
-					}
-				} else if err := cat.SaveDisk(cmd.Context(), d); err != nil {
+				d, err := lifecycle.Set(cmd.Context(), cat, d, c, time.Now())
+				if err != nil {
 					return err
 				}
 				if a.json {

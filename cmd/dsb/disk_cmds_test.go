@@ -18,7 +18,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"dsb/backup"
+	"dsb/description"
 )
 
 func init() {
@@ -73,12 +73,12 @@ func cmdCheckDisk(ts *testscript.TestScript, neg bool, args []string) {
 	if du := duBytes(ts, dir); du > int64(budget) {
 		ts.Fatalf("du -s --block-size=1 %s = %d, over its budget %d", dir, du, budget)
 	}
-	mf, err := os.Open(filepath.Join(dir, backup.ManifestFile))
+	mf, err := os.Open(filepath.Join(dir, description.ManifestFile))
 	ts.Check(err)
 	defer mf.Close()
 	sc := bufio.NewScanner(mf)
 	for sc.Scan() {
-		id, p, err := backup.ParseManifestLine(sc.Text())
+		id, p, err := description.ParseManifestLine(sc.Text())
 		ts.Check(err)
 		if _, ok := objs[id.String()]; !ok {
 			ts.Fatalf("manifest names %s for %q, not on the disk", id.Short(), p)
@@ -224,7 +224,7 @@ func init() {
 // the disk's README.txt into SCRIPT, as a person would copy it, setting its
 // OUT= line (the one line the reader is told to edit) to OUT.
 func cmdRecipe(ts *testscript.TestScript, neg bool, args []string) {
-	text := ts.ReadFile(filepath.Join(args[0], backup.ReadmeFile))
+	text := ts.ReadFile(filepath.Join(args[0], description.ReadmeFile))
 	var lines []string
 	in := false
 	for _, l := range strings.Split(text, "\n") {
@@ -250,13 +250,13 @@ func cmdRecipe(ts *testscript.TestScript, neg bool, args []string) {
 // manifest is in OUT, byte-identical to SRC (VPREFIX is SRC's virtual path).
 func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
 	dir, out, src, prefix := ts.MkAbs(args[0]), ts.MkAbs(args[1]), ts.MkAbs(args[2]), args[3]
-	mf, err := os.Open(filepath.Join(dir, backup.ManifestFile))
+	mf, err := os.Open(filepath.Join(dir, description.ManifestFile))
 	ts.Check(err)
 	defer mf.Close()
 	sc := bufio.NewScanner(mf)
 	n := 0
 	for sc.Scan() {
-		_, p, err := backup.ParseManifestLine(sc.Text())
+		_, p, err := description.ParseManifestLine(sc.Text())
 		ts.Check(err)
 		got, err := os.ReadFile(out + p)
 		if err != nil {

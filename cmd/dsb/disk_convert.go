@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dsb/catalog"
 	"dsb/convert"
 	"dsb/disks"
 	"dsb/distbackup"
@@ -39,37 +40,34 @@ again and it finishes. distbackup's own files stay unless
 				}
 				return err
 			}
-			cat, err := a.openCatalog(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			opt.Now = time.Now
-			if d, err := time.ParseDuration(a.getenv("DSB_TEST_CONVERT_PAUSE")); err == nil {
-				opt.Pause = func(string) { time.Sleep(d) } // lets a test kill it between steps
-			}
-			r, err := convert.Convert(cmd.Context(), cat, args[0], opt)
-			if err != nil {
-				return err
-			}
-			rc := r.Reconciled
-			if a.json {
-				a.put(reconcileRecord{Disk: r.Disk.Name, Present: rc.Present, Missing: rc.Missing,
-					Adopted: rc.Adopted, Quarantined: rc.Quarantined, Junk: len(rc.Junk), TempRemoved: rc.TempRemoved})
-				a.put(convertSummary{Disk: r.Disk.Name, UUID: r.Disk.UUID, Moved: r.Moved, DistbackupLink: r.LinkKept, Removed: nonNil(r.Removed)})
+			return a.withCatalog(cmd.Context(), true, func(cat *catalog.Catalog) error {
+				opt.Now = time.Now
+				if d, err := time.ParseDuration(a.getenv("DSB_TEST_CONVERT_PAUSE")); err == nil {
+					opt.Pause = func(string) { time.Sleep(d) } // lets a test kill it between steps
+				}
+				r, err := convert.Convert(cmd.Context(), cat, args[0], opt)
+				if err != nil {
+					return err
+				}
+				rc := r.Reconciled
+				if a.json {
+					a.put(reconcileRecord{Disk: r.Disk.Name, Present: rc.Present, Missing: rc.Missing,
+						Adopted: rc.Adopted, Quarantined: rc.Quarantined, Junk: len(rc.Junk), TempRemoved: rc.TempRemoved})
+					a.put(convertSummary{Disk: r.Disk.Name, UUID: r.Disk.UUID, Moved: r.Moved, DistbackupLink: r.LinkKept, Removed: nonNil(r.Removed)})
+					return nil
+				}
+				a.printf("disk %s (%s) at %s is a dsb disk now: %d objects present, %d missing, %d adopted, %d quarantined\n",
+					r.Disk.Name, r.Disk.UUID, quotePath(r.Disk.LastPath), rc.Present, rc.Missing, rc.Adopted, rc.Quarantined)
+				switch {
+				case len(r.Removed) > 0:
+					a.printf("removed distbackup's files: %v\n", r.Removed)
+				case r.LinkKept:
+					a.printf("distbackup still reads it (%s is a link to objects/); --remove-distbackup-files removes distbackup's files\n", distbackup.ObjectsDir)
+				default:
+					a.printf("distbackup no longer reads it (this filesystem has no symlinks)\n")
+				}
 				return nil
-			}
-			a.printf("disk %s (%s) at %s is a dsb disk now: %d objects present, %d missing, %d adopted, %d quarantined\n",
-				r.Disk.Name, r.Disk.UUID, quotePath(r.Disk.LastPath), rc.Present, rc.Missing, rc.Adopted, rc.Quarantined)
-			switch {
-			case len(r.Removed) > 0:
-				a.printf("removed distbackup's files: %v\n", r.Removed)
-			case r.LinkKept:
-				a.printf("distbackup still reads it (%s is a link to objects/); --remove-distbackup-files removes distbackup's files\n", distbackup.ObjectsDir)
-			default:
-				a.printf("distbackup no longer reads it (this filesystem has no symlinks)\n")
-			}
-			return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&opt.RemoveDistbackup, "remove-distbackup-files", false,

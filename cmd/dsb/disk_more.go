@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"time"
 
@@ -10,8 +9,7 @@ import (
 
 	"dsb/backup"
 	"dsb/catalog"
-	"dsb/disks"
-	"dsb/objects"
+	"dsb/lifecycle"
 	"dsb/pool"
 )
 
@@ -30,29 +28,19 @@ func newDiskRenameCmd(a *app) *cobra.Command {
 		Args:    argsRange(2, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				if err := pool.CheckName(args[1]); err != nil {
+				r, err := lifecycle.Rename(cmd.Context(), cat, d, args[1])
+				if errors.Is(err, pool.ErrBadName) {
 					return usageError{err}
-				}
-				if _, err := cat.DiskByName(cmd.Context(), args[1]); err == nil {
-					return fmt.Errorf("disk %q: %w", args[1], catalog.ErrExists)
-				}
-				old := d.Name
-				d.Name = args[1]
-				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
+				} else if err != nil {
 					return err
 				}
-				if path, err := pool.Attached(cat, d); err == nil {
-					if err := disks.Rename(path, d.Name); err != nil {
-						return err
-					}
-				} else {
-					a.warnf("disk %s is not attached: its dsb-disk.json keeps the old name until 'dsb backup %s'", d.Name, d.Name)
+				if r.Attached == "" {
+					a.warnf("disk %s is not attached: its dsb-disk.json keeps the old name until 'dsb backup %s'", r.Disk.Name, r.Disk.Name)
 				}
 				if a.json {
-					path, _ := pool.Attached(cat, d)
-					a.put(diskJSON(d, path))
+					a.put(diskJSON(r.Disk, r.Attached))
 				}
-				a.printf("renamed disk %s to %s\n", old, d.Name)
+				a.printf("renamed disk %s to %s\n", r.Old, r.Disk.Name)
 				return nil
 			})
 		},
@@ -71,8 +59,8 @@ func newDiskLostCmd(a *app) *cobra.Command {
 				return usageError{errors.New("marking a disk lost makes dsb stop counting its copies: confirm with --yes (see 'dsb status --lose DISK' first)")}
 			}
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				d.Lost = true
-				if err := cat.SaveDisk(cmd.Context(), d); err != nil {
+				d, err := lifecycle.MarkLost(cmd.Context(), cat, d)
+				if err != nil {
 					return err
 				}
 				if a.json {
@@ -95,11 +83,7 @@ func newDiskRemoveCmd(a *app) *cobra.Command {
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				if d.Objects > 0 && !d.Lost {
-					return fmt.Errorf("disk %s still holds %s (%s): only an empty or lost disk is removed; if it is gone, mark it lost first ('dsb disk lost %s --yes': its copies stop counting and backups of the other disks replace them)",
-						d.Name, pluralStr(d.Objects, "copy", "copies"), bytesStr(d.Used), d.Name)
-				}
-				if err := cat.RemoveDisk(cmd.Context(), d.ID); err != nil {
+				if err := lifecycle.Remove(cmd.Context(), cat, d); err != nil {
 					return err
 				}
 				if a.json {
@@ -120,27 +104,8 @@ func newDiskRefreshCmd(a *app) *cobra.Command {
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDisk(cmd, args[0], true, func(cat *catalog.Catalog, d catalog.Disk) error {
-				path, err := pool.AttachedAs(cat, d, args[0])
+				d, r, err := lifecycle.Refresh(cmd.Context(), cat, d, args[0], time.Now())
 				if err != nil {
-					return err
-				}
-				lock, err := disks.Lock(path)
-				if err != nil {
-					return err
-				}
-				defer lock.Unlock()
-				dir, err := objects.OpenDir(path)
-				if err != nil {
-					return err
-				}
-				r, err := backup.Reconcile(cmd.Context(), cat, d, dir)
-				if err != nil {
-					return err
-				}
-				if err := pool.Seen(cmd.Context(), cat, &d, path, time.Now()); err != nil {
-					return err
-				}
-				if err := backup.Describe(cmd.Context(), cat, d, path, time.Now()); err != nil {
 					return err
 				}
 				a.reconcileReport(d.Name, r)

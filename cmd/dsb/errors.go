@@ -12,6 +12,7 @@ import (
 	"dsb/convert"
 	"dsb/dbimport"
 	"dsb/distbackup"
+	"dsb/lifecycle"
 	"dsb/pool"
 )
 
@@ -46,6 +47,9 @@ func (a *app) exit(err error) int {
 	for _, r := range errorRules {
 		if r.match(err) {
 			code, hint = r.code, r.hint
+			if r.hintFor != nil {
+				hint = r.hintFor(err)
+			}
 			if r.msg != "" {
 				msg = r.msg
 			}
@@ -69,6 +73,8 @@ type errorRule struct {
 	code  int
 	hint  string
 	msg   string // replaces the error's text when set
+	// hintFor replaces hint when the hint names a fact of the error.
+	hintFor func(error) string
 }
 
 func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
@@ -131,6 +137,11 @@ var errorRules = []errorRule{
 	{match: as[*catalog.NoSourceError](), code: exitError, hint: "see 'dsb source list'"},
 	{match: as[*catalog.FileSettingError](), code: exitError,
 		hint: "set them on its directory, or move the file into a directory of its own"},
+	{match: as[*lifecycle.NotEmptyError](), code: exitError, hintFor: func(err error) string {
+		var e *lifecycle.NotEmptyError
+		errors.As(err, &e)
+		return fmt.Sprintf("if it is gone, mark it lost first: 'dsb disk lost %s --yes' (its copies stop counting and backups of the other disks replace them)", e.Disk)
+	}},
 	{match: as[*pool.OverlapError](), code: exitError,
 		hint: "keep disks' data directories and sources apart: 'dsb source list' and 'dsb disk list' show where they are"},
 }

@@ -130,7 +130,7 @@ func (a *app) importInto(ctx context.Context, src *distbackup.Catalog, opt dbimp
 	if cerr := cat.Close(); err == nil {
 		err = cerr
 	}
-	_ = os.Remove(tmp + ".lock")
+	_ = os.Remove(catalog.LockPath(tmp)) // a temporary catalog only this process knows
 	if err != nil {
 		_ = os.Remove(tmp)
 		return rep, err

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"dsb/catalog"
-	"dsb/vpath"
 )
 
 // parseKeep reads a keep-history duration (parseDuration: 720h, 30d, 2w);
@@ -51,27 +50,24 @@ content is right, accept it: the old version then follows keep-history.`,
 		Example: "  dsb accept /photos/2019/IMG_0001.JPG\n  dsb accept /photos   # everything below",
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vp, err := vpath.Clean(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			cat, err := a.openCatalog(cmd.Context(), true)
+			vp, err := vpathArg(args[0])
 			if err != nil {
 				return err
 			}
-			defer cat.Close()
-			n, err := cat.AcceptChanged(cmd.Context(), vp)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return fmt.Errorf("no pinned version at or below %s (see 'dsb status')", quotePath(vp))
-			}
-			if a.json {
-				a.put(acceptSummary{Path: vp, Accepted: n})
-			}
-			a.printf("accepted %d changed file version(s) at %s; the old versions are ordinary history now\n", n, quotePath(vp))
-			return nil
+			return a.withCatalog(cmd.Context(), true, func(cat *catalog.Catalog) error {
+				n, err := cat.AcceptChanged(cmd.Context(), vp)
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					return fmt.Errorf("no pinned version at or below %s (see 'dsb status')", quotePath(vp))
+				}
+				if a.json {
+					a.put(acceptSummary{Path: vp, Accepted: n})
+				}
+				a.printf("accepted %d changed file version(s) at %s; the old versions are ordinary history now\n", n, quotePath(vp))
+				return nil
+			})
 		},
 	}
 }

@@ -33,29 +33,26 @@ retention policy (keep-history, keep-daily/weekly/monthly) decides.`,
   dsb log /photos --policy`,
 		Args: argsRange(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := a.openCatalog(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			gens, err := cat.Generations(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if len(args) == 0 && !policy {
-				a.logGenerations(gens)
-				return nil
-			}
-			root := "/"
-			if len(args) == 1 {
-				if root, err = vpath.Clean(args[0]); err != nil {
-					return usageError{err}
+			return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+				gens, err := cat.Generations(cmd.Context())
+				if err != nil {
+					return err
 				}
-			}
-			if policy {
-				return a.logPolicy(cmd.Context(), cat, root, gens)
-			}
-			return a.logPath(cmd.Context(), cat, root, gens)
+				if len(args) == 0 && !policy {
+					a.logGenerations(gens)
+					return nil
+				}
+				root := "/"
+				if len(args) == 1 {
+					if root, err = vpath.Clean(args[0]); err != nil {
+						return usageError{err}
+					}
+				}
+				if policy {
+					return a.logPolicy(cmd.Context(), cat, root, gens)
+				}
+				return a.logPath(cmd.Context(), cat, root, gens)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&policy, "policy", false, "show what the retention policy keeps and drops, per version, and why")

@@ -69,17 +69,14 @@ it would remove first with --dry-run or 'dsb log --policy'.`,
 		Example: "  dsb prune --dry-run\n  dsb prune",
 		Args:    argsRange(0, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := a.openCatalog(cmd.Context(), !dryRun)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			res, err := history.Prune(cmd.Context(), cat, time.Now(), dryRun)
-			if err != nil {
-				return err
-			}
-			a.pruneReport(res, dryRun)
-			return nil
+			return a.withCatalog(cmd.Context(), !dryRun, func(cat *catalog.Catalog) error {
+				res, err := history.Prune(cmd.Context(), cat, time.Now(), dryRun)
+				if err != nil {
+					return err
+				}
+				a.pruneReport(res, dryRun)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "only say what would be removed")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -27,39 +28,38 @@ subtree) or a glob ("*", "?", "[...]", "**" spans directories).`,
 			if len(args) == 1 {
 				pattern = args[0]
 			}
-			sel, err := vpath.Select(pattern)
-			if err != nil {
-				return usageError{err}
-			}
 			f, err := ff.filter(cmd)
 			if err != nil {
 				return err
 			}
-			cat, err := a.openCatalog(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			keep, err := f.Matcher(cmd.Context(), cat)
-			if err != nil {
-				return err
-			}
-			n := 0
-			list := func(e catalog.Entry) error {
-				n++
-				if keep(&e) {
-					a.lsEntry(e)
+			return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+				sel, err := cat.Select(cmd.Context(), pattern)
+				if errors.Is(err, vpath.ErrBadPattern) || errors.Is(err, vpath.ErrInvalid) {
+					return usageError{err}
+				} else if err != nil {
+					return err
 				}
-				return nil
-			}
-			if at != "" {
-				return a.lsAt(cmd.Context(), cat, sel, at, list)
-			}
-			err = cat.ListFiles(cmd.Context(), sel, list)
-			if err == nil && n == 0 && sel.Glob() {
-				return &catalog.NoMatchError{Pattern: pattern}
-			}
-			return err
+				keep, err := f.Matcher(cmd.Context(), cat)
+				if err != nil {
+					return err
+				}
+				n := 0
+				list := func(e catalog.Entry) error {
+					n++
+					if keep(&e) {
+						a.lsEntry(e)
+					}
+					return nil
+				}
+				if at != "" {
+					return a.lsAt(cmd.Context(), cat, sel, at, list)
+				}
+				err = cat.ListFiles(cmd.Context(), sel, list)
+				if err == nil && n == 0 && sel.Glob() {
+					return &catalog.NoMatchError{Pattern: pattern}
+				}
+				return err
+			})
 		},
 	}
 	ff.register(cmd)

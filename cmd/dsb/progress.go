@@ -13,7 +13,10 @@ import (
 // terminal, a plain line every few seconds otherwise, nothing with -q or
 // --json (whose output must stay machine-readable).
 type progress interface {
-	// set reports done of total bytes (total < 0: unknown) and a short detail.
+	// set reports done of total bytes (total < 0: unknown) and a short
+	// detail. The percentage and the done/total counter are both bytes,
+	// so a detail counts things without a total ("copied 175 objects"):
+	// "175/301 objects 9%" would read as a contradiction.
 	set(done, total int64, detail string)
 	finish()
 	// clear erases the bar's line so that a warning gets a line of its
@@ -30,6 +33,7 @@ func (a *app) newProgress(label string) progress {
 			progressbar.OptionSetWriter(a.stderr),
 			progressbar.OptionSetDescription(label),
 			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowCount(), // bytes done/total: the unit of the percentage
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),

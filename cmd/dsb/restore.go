@@ -99,7 +99,7 @@ func (a *app) runRestore(ctx context.Context, cat *catalog.Catalog, opt restore.
 	}
 	bar := a.newProgress("restore")
 	opt.Progress = func(p restore.Progress) {
-		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("%d/%d files", p.Files, p.TotalFiles))
+		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("restored %d files", p.Files))
 	}
 	opt.Problem = func(path string, err error) { a.warnf("%s: %v", quotePath(path), err) }
 	res, err := restore.Run(ctx, cat, opt)

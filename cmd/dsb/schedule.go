@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dsb/catalog"
 	"dsb/disks"
 	"dsb/objects"
 	"dsb/schedule"
@@ -57,24 +58,21 @@ printed.`,
 			if opt.Dsb, err = filepath.EvalSymlinks(exe); err != nil {
 				return err
 			}
-			cat, err := a.openCatalog(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			opt.Catalog = cat.Path()
-			ds, err := cat.Disks(cmd.Context())
-			if err != nil {
-				return err
-			}
-			for _, d := range ds {
-				// A disk on its own filesystem is seen being mounted; one
-				// on the root filesystem never is.
-				if m, _, err := disks.MountOf(d.LastPath); err == nil && m.Point != "/" && !d.Lost && !slices.Contains(opt.Mounts, m.Point) {
-					opt.Mounts = append(opt.Mounts, m.Point)
+			return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+				opt.Catalog = cat.Path()
+				ds, err := cat.Disks(cmd.Context())
+				if err != nil {
+					return err
 				}
-			}
-			return a.installUnits(opt, print)
+				for _, d := range ds {
+					// A disk on its own filesystem is seen being mounted; one
+					// on the root filesystem never is.
+					if m, _, err := disks.MountOf(d.LastPath); err == nil && m.Point != "/" && !d.Lost && !slices.Contains(opt.Mounts, m.Point) {
+						opt.Mounts = append(opt.Mounts, m.Point)
+					}
+				}
+				return a.installUnits(opt, print)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&opt.At, "at", opt.At, "time of day of the nightly update (HH:MM)")

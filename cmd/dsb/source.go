@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dsb/catalog"
 	"dsb/pool"
 	"dsb/scan"
 	"dsb/vpath"
@@ -39,26 +40,23 @@ func newSourceListCmd(a *app) *cobra.Command {
 }
 
 func (a *app) sourceList(cmd *cobra.Command) error {
-	cat, err := a.openCatalog(cmd.Context(), false)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	srcs, err := cat.Sources(cmd.Context())
-	if err != nil {
-		return err
-	}
-	for _, s := range srcs {
-		if a.json {
-			a.put(sourceRecord{VPath: s.VPath, VPathB64: b64(s.VPath), Path: s.RealPath, PathB64: b64(s.RealPath)})
-			continue
+	return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+		srcs, err := cat.Sources(cmd.Context())
+		if err != nil {
+			return err
 		}
-		a.printf("%s\t%s\n", quotePath(s.VPath), quotePath(s.RealPath))
-	}
-	if len(srcs) == 0 {
-		a.printf("no sources yet: map one with 'dsb source map VPATH DIR'\n")
-	}
-	return nil
+		for _, s := range srcs {
+			if a.json {
+				a.put(sourceRecord{VPath: s.VPath, VPathB64: b64(s.VPath), Path: s.RealPath, PathB64: b64(s.RealPath)})
+				continue
+			}
+			a.printf("%s\t%s\n", quotePath(s.VPath), quotePath(s.RealPath))
+		}
+		if len(srcs) == 0 {
+			a.printf("no sources yet: map one with 'dsb source map VPATH DIR'\n")
+		}
+		return nil
+	})
 }
 
 func newSourceMapCmd(a *app) *cobra.Command {
@@ -79,9 +77,9 @@ accepts that it was emptied on purpose.`,
 		Example: "  dsb source map /photos /media/photos/DCIM\n  dsb source map /videos/archive /mnt/old-videos\n  dsb source map /scratch /data/scratch --accept-empty   # emptied on purpose",
 		Args:    argsRange(2, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vp, err := vpath.Clean(args[0])
+			vp, err := vpathArg(args[0])
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			if vp == "/" {
 				return usageError{errors.New("cannot map the root /: map at a path such as /photos")}
@@ -131,28 +129,25 @@ func newSourceUnmapCmd(a *app) *cobra.Command {
 		Example: "  dsb source unmap /videos/archive",
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vp, err := vpath.Clean(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			cat, err := a.openCatalog(cmd.Context(), true)
+			vp, err := vpathArg(args[0])
 			if err != nil {
 				return err
 			}
-			defer cat.Close()
-			u, err := scan.UnmapSource(cmd.Context(), cat, vp)
-			if err != nil {
-				return err
-			}
-			if u.WithCopies > 0 {
-				a.warnf("%d of its %d files have copies on disks: after the next update those copies are orphans, and backups delete them (if its drive is only unplugged, 'dsb source map' it back, or lock it instead: 'dsb source set %s --lock')",
-					u.WithCopies, u.Files, quotePath(vp))
-			}
-			if a.json {
-				a.put(sourceUnmapSummary{VPath: vp, Files: u.Files})
-			}
-			a.printf("unmapped %s; its %d files leave the catalog at the next 'dsb update'\n", quotePath(vp), u.Files)
-			return nil
+			return a.withCatalog(cmd.Context(), true, func(cat *catalog.Catalog) error {
+				u, err := scan.UnmapSource(cmd.Context(), cat, vp)
+				if err != nil {
+					return err
+				}
+				if u.WithCopies > 0 {
+					a.warnf("%d of its %d files have copies on disks: after the next update those copies are orphans, and backups delete them (if its drive is only unplugged, 'dsb source map' it back, or lock it instead: 'dsb source set %s --lock')",
+						u.WithCopies, u.Files, quotePath(vp))
+				}
+				if a.json {
+					a.put(sourceUnmapSummary{VPath: vp, Files: u.Files})
+				}
+				a.printf("unmapped %s; its %d files leave the catalog at the next 'dsb update'\n", quotePath(vp), u.Files)
+				return nil
+			})
 		},
 	}
 }

@@ -42,9 +42,9 @@ the parent's value. With no flags, print the settings in force at VPATH.`,
   dsb source set /photos`,
 		Args: argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vp, err := vpath.Clean(args[0])
+			vp, err := vpathArg(args[0])
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			ch.Path = vp
 			f := cmd.Flags()
@@ -104,60 +104,57 @@ func (a *app) sourceSet(cmd *cobra.Command, ch catalog.SettingChange, kh *keepCh
 			return usageError{fmt.Errorf("--inherit %q: want one of hide, lock, follow, copies, priority", f)}
 		}
 	}
-	cat, err := a.openCatalog(cmd.Context(), change)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	if change && (kh == nil && th == nil || !settingEmpty(ch)) {
-		if err := cat.ChangeSetting(cmd.Context(), ch); err != nil {
+	return a.withCatalog(cmd.Context(), change, func(cat *catalog.Catalog) error {
+		if change && (kh == nil && th == nil || !settingEmpty(ch)) {
+			if err := cat.ChangeSetting(cmd.Context(), ch); err != nil {
+				return err
+			}
+		}
+		if kh != nil {
+			if err := cat.SetKeepHistory(cmd.Context(), ch.Path, kh.set); err != nil {
+				return err
+			}
+		}
+		if err := applyThin(cmd.Context(), cat, ch.Path, th); err != nil {
 			return err
 		}
-	}
-	if kh != nil {
-		if err := cat.SetKeepHistory(cmd.Context(), ch.Path, kh.set); err != nil {
+		policy, err := cat.KeepHistoryPolicy(cmd.Context())
+		if err != nil {
 			return err
 		}
-	}
-	if err := applyThin(cmd.Context(), cat, ch.Path, th); err != nil {
-		return err
-	}
-	policy, err := cat.KeepHistoryPolicy(cmd.Context())
-	if err != nil {
-		return err
-	}
-	thinPol, err := cat.ThinPolicy(cmd.Context())
-	if err != nil {
-		return err
-	}
-	keep, keepOn := policy.For(ch.Path)
-	td, tw, tm, thinOn := thinPol.For(ch.Path)
-	all, err := cat.Settings(cmd.Context())
-	if err != nil {
-		return err
-	}
-	eff, err := vpath.Resolve(all, ch.Path)
-	if err != nil {
-		return err
-	}
-	if a.json {
-		ex := []excludeJSON{}
-		for _, p := range eff.Excludes {
-			ex = append(ex, excludeJSON{Pattern: p.Text, SetOn: p.Base})
+		thinPol, err := cat.ThinPolicy(cmd.Context())
+		if err != nil {
+			return err
 		}
-		a.put(settingsRecord{VPath: ch.Path, Excludes: ex, Hide: eff.Hide, Lock: eff.Lock,
-			FollowSymlinks: eff.Follow, Copies: eff.Copies, Priority: eff.Priority,
-			KeepHistorySeconds: keep.Seconds(), KeepHistorySetOn: keepOn,
-			KeepDaily: td, KeepWeekly: tw, KeepMonthly: tm, ThinningSetOn: thinOn})
+		keep, keepOn := policy.For(ch.Path)
+		td, tw, tm, thinOn := thinPol.For(ch.Path)
+		all, err := cat.Settings(cmd.Context())
+		if err != nil {
+			return err
+		}
+		eff, err := vpath.Resolve(all, ch.Path)
+		if err != nil {
+			return err
+		}
+		if a.json {
+			ex := []excludeJSON{}
+			for _, p := range eff.Excludes {
+				ex = append(ex, excludeJSON{Pattern: p.Text, SetOn: p.Base})
+			}
+			a.put(settingsRecord{VPath: ch.Path, Excludes: ex, Hide: eff.Hide, Lock: eff.Lock,
+				FollowSymlinks: eff.Follow, Copies: eff.Copies, Priority: eff.Priority,
+				KeepHistorySeconds: keep.Seconds(), KeepHistorySetOn: keepOn,
+				KeepDaily: td, KeepWeekly: tw, KeepMonthly: tm, ThinningSetOn: thinOn})
+			return nil
+		}
+		a.printf("%s\n", quotePath(ch.Path))
+		for _, l := range describeEffective(eff) {
+			a.printf("  %s\n", l)
+		}
+		a.printf("  %s\n", keepLine(policy, ch.Path))
+		a.printf("  %s\n", thinLine(thinPol, ch.Path))
 		return nil
-	}
-	a.printf("%s\n", quotePath(ch.Path))
-	for _, l := range describeEffective(eff) {
-		a.printf("  %s\n", l)
-	}
-	a.printf("  %s\n", keepLine(policy, ch.Path))
-	a.printf("  %s\n", thinLine(thinPol, ch.Path))
-	return nil
+	})
 }
 
 // keepChange is a keep-history change: set is nil to inherit again.

@@ -28,13 +28,9 @@ func newStatusCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var ids []int64
-			for _, name := range lose {
-				d, err := pool.Resolve(cmd.Context(), cat, name)
-				if err != nil {
-					return err
-				}
-				ids = append(ids, d.ID)
+			without, err := f.MaskNamed(cmd.Context(), cat, lose)
+			if err != nil {
+				return err
 			}
 			pinned, err := cat.PinnedHistory(cmd.Context())
 			if err != nil {
@@ -44,7 +40,7 @@ func newStatusCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.status(f, f.Mask(ids...), lose)
+			a.status(f, without, lose)
 			a.historyStatus(f, pinned, policy)
 			return a.historyReport(cmd.Context(), cat, f)
 		},
@@ -54,42 +50,32 @@ func newStatusCmd(a *app) *cobra.Command {
 }
 
 func (a *app) status(f *pool.Facts, without uint64, lose []string) {
-	levels := f.Levels(without)
-	var risk, riskBytes, total, totalBytes int64
-	for _, l := range levels {
-		total += l.Objects
-		totalBytes += l.Bytes
-		if l.Copies <= 1 {
-			risk += l.Objects
-			riskBytes += l.Bytes
-		}
-	}
-	satObjs, satBytes := f.Satisfied(without)
+	r := f.Redundancy(without)
 	if a.json {
-		for _, l := range levels {
+		for _, l := range r.Levels {
 			a.put(levelRecord{Copies: l.Copies, Objects: l.Objects, Bytes: l.Bytes})
 		}
 		for _, d := range f.Disks {
 			a.put(diskJSON(d, ""))
 		}
-		a.put(statusSummary{Objects: total, Bytes: totalBytes, AtRiskObjects: risk, AtRiskBytes: riskBytes,
-			AtTargetObjects: satObjs, AtTargetBytes: satBytes, Lose: nonNil(lose), UnconfirmedCopies: f.Unconfirmed()})
+		a.put(statusSummary{Objects: r.Objects, Bytes: r.Bytes, AtRiskObjects: r.AtRiskObjects, AtRiskBytes: r.AtRiskBytes,
+			AtTargetObjects: r.AtTargetObjects, AtTargetBytes: r.AtTargetBytes, Lose: nonNil(lose), UnconfirmedCopies: f.Unconfirmed()})
 		return
 	}
 	if len(lose) > 0 {
 		a.printf("as if disks %s were gone:\n", strings.Join(lose, ", "))
 	}
 	a.printf("live objects by copy count:\n")
-	for _, l := range levels {
+	for _, l := range r.Levels {
 		if l.Objects > 0 {
 			a.printf("  %-9s %9d objects %10s\n", copiesStr(l.Copies)+":", l.Objects, bytesStr(l.Bytes))
 		}
 	}
-	a.printf("  total:    %9d objects %10s\n", total, bytesStr(totalBytes))
-	if satObjs > 0 {
-		a.printf("  at their copy target: %d objects (%s)\n", satObjs, bytesStr(satBytes))
+	a.printf("  total:    %9d objects %10s\n", r.Objects, bytesStr(r.Bytes))
+	if r.AtTargetObjects > 0 {
+		a.printf("  at their copy target: %d objects (%s)\n", r.AtTargetObjects, bytesStr(r.AtTargetBytes))
 	}
-	a.printf("at risk (at most one copy): %d objects, %s\n", risk, bytesStr(riskBytes))
+	a.printf("at risk (at most one copy): %d objects, %s\n", r.AtRiskObjects, bytesStr(r.AtRiskBytes))
 	if n := f.Unconfirmed(); n > 0 {
 		a.printf("unconfirmed: %d copies are only believed (from an adopted catalog snapshot); back up or 'dsb disk refresh' their disks to confirm them\n", n)
 	}

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"dsb/backup"
 	"dsb/catalog"
 	"dsb/objects"
 	"dsb/pool"
@@ -54,7 +52,7 @@ continues with what was not verified.`,
 func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, path string, opt verify.Options) error {
 	bar := a.newProgress("verify " + d.Name)
 	opt.Progress = func(p verify.Progress) {
-		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("%d/%d objects", p.Objects, p.TotalObjects))
+		bar.set(p.Bytes, p.TotalBytes, fmt.Sprintf("verified %d objects", p.Objects))
 	}
 	var problems int
 	opt.Problem = func(p verify.Problem) {
@@ -72,7 +70,7 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 			a.put(problemRecord{Disk: d.Name, Kind: p.Kind, SHA256: p.ID.String(), Path: p.Path, File: files, Error: p.Err.Error()})
 		}
 	}
-	res, err := verify.Run(cmd.Context(), cat, d, path, opt)
+	res, err := verify.RunAndDescribe(cmd.Context(), cat, d, path, opt)
 	bar.finish()
 	a.logf("verify %s: %d good (%s), %d corrupt, %d missing, %d unknown, %d junk, complete %v",
 		d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk, res.Complete)
@@ -84,13 +82,6 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 			d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk)
 		if !res.Complete && err == nil {
 			a.printf("  stopped at the bound: %d objects (%s) left for the next run\n", res.Remaining, bytesStr(res.RemainingByte))
-		}
-	}
-	if !opt.ReportOnly && (err == nil || errors.Is(err, context.Canceled)) {
-		// The disk's snapshot and manifest must stop naming what is gone,
-		// also when this run is interrupted or an earlier one was.
-		if derr := backup.Describe(context.WithoutCancel(cmd.Context()), cat, d, path, time.Now()); err == nil {
-			err = derr
 		}
 	}
 	if err != nil {

@@ -22,38 +22,35 @@ func newWhyCmd(a *app) *cobra.Command {
 		Example: "  dsb why /photos/2019/IMG_0001.JPG\n  dsb why /photos/2019   # totals by copy count\n  dsb why /photos/2019/IMG_0001.JPG --at 2024-05-01",
 		Args:    argsRange(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vp, err := vpath.Clean(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			cat, err := a.openCatalog(cmd.Context(), false)
+			vp, err := vpathArg(args[0])
 			if err != nil {
 				return err
 			}
-			defer cat.Close()
-			if at != "" {
-				return a.whyAt(cmd, cat, vp, at)
-			}
-			tree, err := cat.LoadDirs(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if _, ok := tree.Lookup(vp); ok {
-				return a.whyDir(cmd, cat, vp)
-			}
-			dirPath, name := vpath.Split(vp)
-			dir, ok := tree.Lookup(dirPath)
-			if !ok {
-				return &catalog.NotInCatalogError{Path: vp}
-			}
-			f, err := cat.FileAt(cmd.Context(), dir, name)
-			if errors.Is(err, catalog.ErrNotFound) {
-				return &catalog.NotInCatalogError{Path: vp}
-			}
-			if err != nil {
-				return err
-			}
-			return a.why(cmd, cat, vp, f)
+			return a.withCatalog(cmd.Context(), false, func(cat *catalog.Catalog) error {
+				if at != "" {
+					return a.whyAt(cmd, cat, vp, at)
+				}
+				tree, err := cat.LoadDirs(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if _, ok := tree.Lookup(vp); ok {
+					return a.whyDir(cmd, cat, vp)
+				}
+				dirPath, name := vpath.Split(vp)
+				dir, ok := tree.Lookup(dirPath)
+				if !ok {
+					return &catalog.NotInCatalogError{Path: vp}
+				}
+				f, err := cat.FileAt(cmd.Context(), dir, name)
+				if errors.Is(err, catalog.ErrNotFound) {
+					return &catalog.NotInCatalogError{Path: vp}
+				}
+				if err != nil {
+					return err
+				}
+				return a.why(cmd, cat, vp, f)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "explain the version the last update before this time (or generation N) saw")

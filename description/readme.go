@@ -1,4 +1,4 @@
-package backup
+package description
 
 // readmeText is README.txt on every disk: how to get the files back with
 // nothing but coreutils (and sqlite3 for modes, times and history).
@@ -58,3 +58,7 @@ MODES, TIMES, SYMLINKS, EMPTY FILES, HISTORY (sqlite3)
   versions (path, type (5: a directory), object, until). Table copies: which
   disk holds which object.
 `
+
+// ReadmeSize is the size of README.txt before its fields are filled in:
+// what backup reserves room for.
+const ReadmeSize = len(readmeText)

@@ -1,4 +1,4 @@
-package backup
+package description
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 	"dsb/catalog"
 )
 
-// describedNow reports whether the disk attached at root already carries
+// DescribedNow reports whether the disk attached at root already carries
 // the description Describe would write now: idle (the plan does
 // nothing), the catalog's content version unchanged since the disk was last
 // described (catalog.ContentVersion counts every change a description
 // holds), and its three files as they were written: same size, mtime,
 // inode and ctime (the scan's trust rule), so a file damaged, truncated
 // or replaced since is written again.
-func describedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, idle bool) (bool, error) {
+func DescribedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, idle bool) (bool, error) {
 	if !idle {
 		return false, nil
 	}
@@ -35,10 +35,10 @@ func describedNow(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, roo
 	return ok && now == files, nil
 }
 
-// describe is Describe, then records the content version it described (read
+// DescribeRecorded is Describe, then records the content version it described (read
 // before, so that a change made meanwhile makes the next run describe
 // again) and the identity of the files it wrote.
-func describe(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, now time.Time) error {
+func DescribeRecorded(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string, now time.Time) error {
 	gen, err := cat.ContentVersion(ctx)
 	if err != nil {
 		return err
