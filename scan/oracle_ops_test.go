@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"time"
+
 	"context"
 	"crypto/sha256"
 	"os"
@@ -120,7 +122,15 @@ func (o *oracle) update() {
 	before := listAll(o.t, o.c)
 	read := map[string]bool{}
 	var problems []Problem
+	o.runs++
+	opt := Options{}
+	if o.runs%2 == 0 {
+		// Commit at every turn of the coordinator's loop: the walkers'
+		// catalog reads then often straddle a commit (DirReader, Current).
+		opt.CommitEvery, opt.ProgressEvery = time.Nanosecond, time.Microsecond
+	}
 	res, err := Run(context.Background(), o.c, Options{
+		CommitEvery: opt.CommitEvery, ProgressEvery: opt.ProgressEvery,
 		Change: func(ch Change) {
 			if ch.Kind == "new" || ch.Kind == "changed" {
 				read[ch.Path] = true
