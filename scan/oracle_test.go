@@ -81,7 +81,6 @@ type oracle struct {
 	runs    int // updates so far
 	src     string
 	touched map[string]bool // paths whose bytes or inode changed since the last update
-	emptied bool
 	n       int
 	log     []string
 	checked int
