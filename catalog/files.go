@@ -96,4 +96,8 @@ type Dir struct {
 	Mode   uint32
 	MTime  int64
 	Meta
+	// Listing is the digest of the directory's own listing when an update
+	// found every entry unchanged (dir_listings, migration 0008); nil when
+	// there is none. Only the update's reads fill it.
+	Listing []byte
 }

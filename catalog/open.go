@@ -106,29 +106,7 @@ func Open(ctx context.Context, path string, opt Options) (*Catalog, error) {
 }
 
 func (c *Catalog) openDB(ctx context.Context) error {
-	u := url.URL{Scheme: "file", Path: c.path}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	if c.readOnly {
-		q.Add("mode", "ro")
-		if c.immutable {
-			q.Add("immutable", "1")
-		}
-	} else {
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		// Statement journals in memory: a statement that fires triggers
-		// that write (migrations 0006, 0007) journals every page it
-		// changes first, which in a temp file cost a pwrite per page:
-		// a third of a cold update's CPU with 0007's triggers.
-		q.Add("_pragma", "temp_store(MEMORY)")
-	}
-	// 16 MiB of page cache: the embedded SQLite's allocator rounds every
-	// cached page up to 8 KiB, so this costs about 32 MiB of memory, and it
-	// keeps update's peak memory flat and small at millions of files.
-	q.Add("_pragma", "cache_size(-16384)")
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("sqlite", u.String())
+	db, err := sql.Open("sqlite", c.dsn(16384))
 	if err != nil {
 		return fmt.Errorf("open catalog %s: %w", c.path, err)
 	}
@@ -149,6 +127,34 @@ func (c *Catalog) openDB(ctx context.Context) error {
 		return fmt.Errorf("%w: %s", ErrSnapshot, c.path)
 	}
 	return nil
+}
+
+// dsn is the driver's name for the catalog with a page cache of cacheKiB.
+func (c *Catalog) dsn(cacheKiB int) string {
+	u := url.URL{Scheme: "file", Path: c.path}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	if c.readOnly {
+		q.Add("mode", "ro")
+		if c.immutable {
+			q.Add("immutable", "1")
+		}
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		// Statement journals in memory: a statement that fires triggers
+		// that write (migrations 0006, 0007) journals every page it
+		// changes first, which in a temp file cost a pwrite per page:
+		// a third of a cold update's CPU with 0007's triggers.
+		q.Add("_pragma", "temp_store(MEMORY)")
+	}
+	// 16 MiB of page cache for the main connection: the embedded SQLite's
+	// allocator rounds every cached page up to 8 KiB, so this costs about
+	// 32 MiB of memory, and it keeps update's peak memory flat and small at
+	// millions of files.
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func (c *Catalog) loadUUID(ctx context.Context) error {

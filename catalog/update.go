@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"dsb/objects"
@@ -23,6 +24,16 @@ type Updater struct {
 	xattrIDs map[string]int64
 	gen      int64       // this session's generation (generation.go)
 	rawFiles driver.Stmt // Files's query, prepared on the driver (update_files.go)
+	// For DirReaders (dir_reader.go): commits so far, and the directories
+	// whose rows the open transaction wrote.
+	readers    *sql.DB
+	commits    atomic.Uint64
+	touched    map[int64]bool
+	touchedAll bool
+	// Directories whose file rows this session wrote (never cleared):
+	// a listing digest read before such a write no longer vouches.
+	wrote    map[int64]bool
+	wroteAll bool
 }
 
 var updaterSQL = map[string]string{
@@ -32,7 +43,9 @@ var updaterSQL = map[string]string{
 	"files": `SELECT id, name, type, size, mtime, mode, ino, dev, coalesce(object, 0), target,
 		coalesce(ctime, -9223372036854775808), coalesce(btime, 0), coalesce(gen, -1),
 		coalesce(uid, -1), coalesce(gid, -1), coalesce(xattrs, 0), coalesce(rdev, 0) FROM files WHERE dir=?`,
-	"subdirs": `SELECT id, name, mode, mtime, uid, gid, xattrs FROM dirs WHERE parent=?`,
+	"subdirs": `SELECT d.id, d.name, d.mode, d.mtime, d.uid, d.gid, d.xattrs, l.digest
+		FROM dirs d LEFT JOIN dir_listings l ON l.dir = d.id WHERE d.parent=?`,
+	"setListing": `INSERT OR REPLACE INTO dir_listings(dir, digest) VALUES(?,?)`,
 	"ensureDir": `INSERT INTO dirs(parent, name, mode, mtime, uid, gid, xattrs, since_gen) VALUES(?,?,?,?,?,?,?,?)
 		ON CONFLICT(parent, name) DO UPDATE SET mode=excluded.mode, mtime=excluded.mtime,
 		uid=excluded.uid, gid=excluded.gid, xattrs=excluded.xattrs,
@@ -68,7 +81,8 @@ func (c *Catalog) BeginUpdate(ctx context.Context) (*Updater, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano(), xattrIDs: map[string]int64{}}
+	u := &Updater{c: c, conn: conn, st: map[string]*sql.Stmt{}, now: c.now().UnixNano(), xattrIDs: map[string]int64{},
+		touched: map[int64]bool{}, wrote: map[int64]bool{}}
 	stmts := map[string]string{}
 	for _, m := range []map[string]string{updaterSQL, versionSQL} {
 		for k, q := range m {
@@ -101,17 +115,22 @@ func (u *Updater) close() {
 		_ = s.Close()
 	}
 	_ = u.conn.Close()
+	if u.readers != nil {
+		_ = u.readers.Close()
+	}
 }
 
 // Checkpoint commits everything so far and begins a new transaction.
 func (u *Updater) Checkpoint(ctx context.Context) error {
 	// Commit must not be abandoned half-way by a cancelled context.
 	ctx = context.WithoutCancel(ctx)
-	if _, err := u.conn.ExecContext(ctx, "COMMIT"); err != nil {
+	_, err := u.conn.ExecContext(ctx, "COMMIT")
+	u.committed() // also after a failed COMMIT: rows read before are suspect
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	u.now = u.c.now().UnixNano()
-	_, err := u.conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	_, err = u.conn.ExecContext(ctx, "BEGIN IMMEDIATE")
 	return err
 }
 
@@ -140,7 +159,7 @@ func (u *Updater) Subdirs(ctx context.Context, dir int64) ([]Dir, error) {
 		d := Dir{Parent: dir}
 		var name []byte
 		var uid, gid, xattrs sql.NullInt64
-		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime, &uid, &gid, &xattrs); err != nil {
+		if err := rows.Scan(&d.ID, &name, &d.Mode, &d.MTime, &uid, &gid, &xattrs, &d.Listing); err != nil {
 			return nil, err
 		}
 		d.Meta = scanMeta(uid, gid, xattrs, sql.NullInt64{})
@@ -159,6 +178,8 @@ func (u *Updater) EnsureDir(ctx context.Context, parent int64, name string, mode
 	}
 	var id int64
 	uid, gid, xattrs, _ := metaArgs(m)
+	u.touch(parent)
+	defer func() { u.touch(id) }() // a new row may reuse the id of one deleted in this transaction
 	err = u.st["ensureDir"].QueryRowContext(ctx, parent, []byte(name), mode, mtime, uid, gid, xattrs, u.gen, changed).Scan(&id)
 	return id, err
 }
@@ -188,6 +209,7 @@ func (u *Updater) PutObject(ctx context.Context, id objects.ID, size int64) (int
 func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason string) error {
 	ctime, btime, gen := identityArgs(f)
 	uid, gid, xattrs, rdev := metaArgs(f.Meta)
+	u.touch(f.Dir)
 	args := []any{f.Dir, []byte(f.Name), f.Type, f.Size, f.MTime, f.Mode,
 		int64(f.Ino), int64(f.Dev), nullRef(f.Object), nullBytes(f.Type == Symlink, f.Target), ctime, btime, gen,
 		uid, gid, xattrs, rdev, u.gen}
@@ -215,6 +237,7 @@ func (u *Updater) PutFile(ctx context.Context, f File, old *File, path, reason s
 // DeleteFile removes a file row, keeping it as history at path (every
 // kind of file: an empty file or a FIFO is part of the tree at a time too).
 func (u *Updater) DeleteFile(ctx context.Context, f File, path string) error {
+	u.touch(f.Dir)
 	if err := u.keepDeletedFile(ctx, f.ID, path); err != nil {
 		return err
 	}
@@ -227,6 +250,7 @@ func (u *Updater) DeleteFile(ctx context.Context, f File, path string) error {
 // told of each removed file (for rename detection). It returns how many
 // files it removed.
 func (u *Updater) DeleteDir(ctx context.Context, dir int64, path string, onFile func(File, string)) (int64, error) {
+	u.touch(0) // its parent's rows and every row below it
 	files, err := u.Files(ctx, dir)
 	if err != nil {
 		return 0, err

@@ -20,13 +20,23 @@ func (co *coordinator) applyListing(ctx context.Context, l listing) error {
 		return nil
 	}
 	co.prog.CurrentVPath = j.vpath
-	files, err := co.upd.Files(ctx, j.id)
-	if err != nil {
-		return err
+	current := co.upd.Current(&l.rows)
+	subs := l.rows.Subdirs
+	if !current {
+		var err error
+		if subs, err = co.upd.Subdirs(ctx, j.id); err != nil {
+			return err
+		}
 	}
-	subs, err := co.upd.Subdirs(ctx, j.id)
-	if err != nil {
-		return err
+	if co.listingCurrent(&l) {
+		return co.applySame(ctx, &l, subs)
+	}
+	files := l.rows.Files
+	if !current || !l.rows.HasFiles() {
+		var err error
+		if files, err = co.upd.Files(ctx, j.id); err != nil {
+			return err
+		}
 	}
 	fileRows := make(map[string]*catalog.File, len(files))
 	for i := range files {
@@ -37,6 +47,7 @@ func (co *coordinator) applyListing(ctx context.Context, l listing) error {
 		dirRows[subs[i].Name] = &subs[i]
 	}
 	keepFiles, keepDirs := map[string]bool{}, map[string]bool{}
+	fileish, sameBefore := 0, co.same
 	for i := range l.entries {
 		e := &l.entries[i]
 		path := vpath.Join(j.vpath, e.name)
@@ -51,12 +62,15 @@ func (co *coordinator) applyListing(ctx context.Context, l listing) error {
 			err = co.dir(ctx, j, e, dirRows[e.name], path)
 		case kindFile:
 			keepFiles[e.name] = true
+			fileish++
 			err = co.file(ctx, j, e, fileRows[e.name], path)
 		case kindSymlink:
 			keepFiles[e.name] = true
+			fileish++
 			err = co.symlink(ctx, j, e, fileRows[e.name], path)
 		case kindSpecial:
 			keepFiles[e.name] = true
+			fileish++
 			err = co.special(ctx, j, e, fileRows[e.name], path)
 		case kindOther:
 			co.res.Skipped++
@@ -66,7 +80,16 @@ func (co *coordinator) applyListing(ctx context.Context, l listing) error {
 			return err
 		}
 	}
-	return co.deleteUnseen(ctx, j, files, subs, keepFiles, keepDirs)
+	if err := co.deleteUnseen(ctx, j, files, subs, keepFiles, keepDirs); err != nil {
+		return err
+	}
+	// Every entry unchanged against its row, and no other row: the digest
+	// may vouch for them next time.
+	if l.digest != nil && !co.opt.Paranoid && co.same-sameBefore == fileish && len(files) == fileish &&
+		string(l.digest) != string(j.listing) && !co.upd.Wrote(j.id) {
+		return co.upd.SetListing(ctx, j.id, l.digest)
+	}
+	return nil
 }
 
 func (co *coordinator) deleteUnseen(ctx context.Context, j dirJob, files []catalog.File, subs []catalog.Dir,
@@ -122,6 +145,9 @@ func (co *coordinator) dir(ctx context.Context, j dirJob, e *entry, row *catalog
 		return nil // keep the locked subtree's rows as they are
 	}
 	child := dirJob{id: id, vpath: path, real: e.real, eff: e.eff}
+	if row != nil {
+		child.listing = row.Listing
+	}
 	if j.eff.Follow || e.eff.Follow {
 		child.ancestors = append(append([]devIno(nil), j.ancestors...), devIno{e.dev, e.ino})
 	}
@@ -133,6 +159,7 @@ func (co *coordinator) symlink(ctx context.Context, j dirJob, e *entry, old *cat
 	co.res.Symlinks++
 	if old != nil && old.Type == catalog.Symlink && old.Target == e.target && old.MTime == e.mtime && old.Mode == e.mode &&
 		old.CTime == e.ctime && old.UID == int64(e.uid) && old.GID == int64(e.gid) {
+		co.same++
 		return nil
 	}
 	co.dirty = true
@@ -153,6 +180,7 @@ func (co *coordinator) special(ctx context.Context, j dirJob, e *entry, old *cat
 	co.res.Special++
 	if old != nil && old.Type == typ && old.MTime == e.mtime && old.Mode == e.mode && old.CTime == e.ctime &&
 		old.RDev == e.rdev && old.UID == int64(e.uid) && old.GID == int64(e.gid) {
+		co.same++
 		return nil
 	}
 	co.dirty = true
@@ -177,10 +205,7 @@ func (co *coordinator) put(ctx context.Context, f catalog.File, e *entry, old *c
 // read in this run), or queue it for hashing.
 func (co *coordinator) file(ctx context.Context, j dirJob, e *entry, old *catalog.File, path string) error {
 	f := fileRow(j.id, e)
-	if e.mtimeClamped {
-		co.notice(path, fmt.Errorf("mtime is outside 1677-2262; recorded (and restored) as %s",
-			time.Unix(0, e.mtime).UTC().Format(time.RFC3339)))
-	}
+	co.clampNotice(e, path)
 	if old != nil && old.Type == catalog.Regular && !old.NeedsHash() && unchanged(old, e) {
 		return co.unchanged(ctx, j, e, old, f, path)
 	}
@@ -274,7 +299,16 @@ func (co *coordinator) unchanged(ctx context.Context, j dirJob, e *entry, old *c
 		}
 		return co.put(ctx, f, e, nil, path, "")
 	}
+	co.same++
 	return nil
+}
+
+// clampNotice tells of an mtime stored clamped.
+func (co *coordinator) clampNotice(e *entry, path string) {
+	if e.mtimeClamped {
+		co.notice(path, fmt.Errorf("mtime is outside 1677-2262; recorded (and restored) as %s",
+			time.Unix(0, e.mtime).UTC().Format(time.RFC3339)))
+	}
 }
 
 func (co *coordinator) enqueue(h hashJob) {

@@ -32,6 +32,7 @@ type coordinator struct {
 	read     atomic.Int64    // bytes read by the hashers, partial files included
 	fresh    bool            // the catalog had no files: skip inode look-ups
 	dirty    bool            // writes since the last commit
+	same     int             // entries found unchanged without a write (listing digests)
 	lastSave time.Time
 	offline  []string // sources found offline in this run (catalog.Updater.SetOffline)
 }
@@ -55,8 +56,15 @@ func (co *coordinator) run(ctx context.Context, root dirJob) (Result, error) {
 	hashJobs, hashed := make(chan hashJob, 256), make(chan hashResult, 256)
 	var wg sync.WaitGroup
 	for i := 0; i < co.opt.Jobs; i++ {
+		rd := co.reader(ctx)
 		wg.Add(2)
-		go func() { defer wg.Done(); walker(work, co.tree, dirJobs, listings) }()
+		go func() {
+			defer wg.Done()
+			walker(work, co.tree, rd, dirJobs, listings)
+			if rd != nil {
+				rd.Close()
+			}
+		}()
 		go func() { defer wg.Done(); hasher(work, co.opt.HashRetries, hashJobs, hashed, &co.read) }()
 	}
 	defer func() { close(dirJobs); close(hashJobs); wg.Wait() }()
@@ -135,6 +143,16 @@ func (co *coordinator) loop(ctx context.Context, dirJobs chan<- dirJob, listings
 		return err
 	}
 	return ctx.Err()
+}
+
+// reader opens a walker's catalog reader; without one (an error) the
+// coordinator reads every directory's rows itself, as it always may.
+func (co *coordinator) reader(ctx context.Context) *catalog.DirReader {
+	rd, err := co.upd.DirReader(ctx)
+	if err != nil {
+		return nil
+	}
+	return rd
 }
 
 func (co *coordinator) maybeCommit(ctx context.Context, force bool) error {

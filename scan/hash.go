@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
 	"sync/atomic"
 	"time"
@@ -132,26 +133,26 @@ func hashFile(ctx context.Context, e entry, hs *hashState) (objects.ID, entry, e
 	}
 	h := sha256.New()
 	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
+	if before.size >= mmapMin {
+		n, err = hashMapped(ctx, fd, before.size, h, hs)
+		if errors.Is(err, errNoMap) { // a filesystem without mappings: read it
+			h.Reset()
+			n, err = hashRead(ctx, fd, h, hs)
+		} else if err == nil && n == before.size {
+			// A byte past the size: the file grew (the stat below tells too).
+			var one [1]byte
+			if m, _ := unix.Pread(fd, one[:], before.size); m > 0 {
+				n++
+			}
+		}
+	} else {
+		n, err = hashRead(ctx, fd, h, hs)
+	}
+	if err != nil {
+		if ctx.Err() != nil || errors.Is(err, errChanged) {
 			return id, e, err
 		}
-		m, err := unix.Read(fd, buf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return id, e, &os.PathError{Op: "read", Path: e.real, Err: err}
-		}
-		if testHookRead != nil {
-			testHookRead()
-		}
-		if m == 0 {
-			break
-		}
-		h.Write(buf[:m])
-		n += int64(m)
-		hs.read.Add(int64(m))
+		return id, e, &os.PathError{Op: "read", Path: e.real, Err: err}
 	}
 	if err := fstatEntry(fd, &after); err != nil {
 		return id, e, err
@@ -167,6 +168,32 @@ func hashFile(ctx context.Context, e entry, hs *hashState) (objects.ID, entry, e
 	before.xattrsRead = err == nil
 	h.Sum(id[:0])
 	return id, before, nil
+}
+
+// hashRead hashes fd from its offset to its end with read(2).
+func hashRead(ctx context.Context, fd int, h hash.Hash, hs *hashState) (int64, error) {
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		m, err := unix.Read(fd, hs.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if testHookRead != nil {
+			testHookRead()
+		}
+		if m == 0 {
+			return n, nil
+		}
+		h.Write(hs.buf[:m])
+		n += int64(m)
+		hs.read.Add(int64(m))
+	}
 }
 
 // sameStat compares what a write changes.

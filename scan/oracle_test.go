@@ -78,9 +78,9 @@ type oracle struct {
 	t       *testing.T
 	rng     *rand.Rand
 	c       *catalog.Catalog
+	runs    int // updates so far
 	src     string
 	touched map[string]bool // paths whose bytes or inode changed since the last update
-	emptied bool
 	n       int
 	log     []string
 	checked int

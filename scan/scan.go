@@ -98,6 +98,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	if opt.HashRetries <= 0 {
 		opt.HashRetries = 3
 	}
+	defer tuneGC()()
 	sources, err := cat.Sources(ctx)
 	if err != nil {
 		return Result{}, err

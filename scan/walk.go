@@ -34,6 +34,7 @@ type dirJob struct {
 	real      string // "" for a purely virtual directory
 	eff       vpath.Effective
 	ancestors []devIno // real directories above, when following symlinks
+	listing   []byte   // the catalog's digest of its listing (Dir.Listing)
 }
 
 // entry is one name of a listed directory, with its lstat (or stat, for a
@@ -68,15 +69,29 @@ type listing struct {
 	job     dirJob
 	entries []entry
 	err     error
+	rows    catalog.DirRows // the directory's catalog rows, when rd could read them
+	digest  []byte          // listingDigest of entries
 }
 
-func walker(ctx context.Context, t *tree, jobs <-chan dirJob, out chan<- listing) {
+// walker lists directories and, with a reader, reads their catalog rows
+// too: off the coordinator, which uses them when they are still current.
+func walker(ctx context.Context, t *tree, rd *catalog.DirReader, jobs <-chan dirJob, out chan<- listing) {
 	for j := range jobs {
 		l := listing{job: j}
 		if ctx.Err() == nil {
 			l.entries, l.err = list(t, j)
 		} else {
 			l.err = ctx.Err()
+		}
+		if l.err == nil {
+			l.digest = listingDigest(l.entries)
+		}
+		if l.err == nil && rd != nil {
+			// The file rows are not needed when the digest vouches for them
+			// (the coordinator checks that again). On an error rows are not
+			// Current: the coordinator reads them itself.
+			same := l.digest != nil && string(l.digest) == string(j.listing)
+			l.rows, _ = rd.Read(ctx, j.id, !same)
 		}
 		out <- l
 	}
