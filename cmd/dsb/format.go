@@ -56,3 +56,12 @@ func writeAtomic(path string, fill func(*atomicWriter) error) error {
 	}
 	return f.Commit()
 }
+
+// asIfGone heads a report computed without some disks: "as if disk d1
+// was gone", "as if disks d1, d2 were gone".
+func asIfGone(disks []string) string {
+	if len(disks) == 1 {
+		return "as if disk " + disks[0] + " was gone"
+	}
+	return "as if disks " + strings.Join(disks, ", ") + " were gone"
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -69,7 +68,7 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 		return
 	}
 	if len(lose) > 0 {
-		a.printf("as if disks %s were gone:\n", strings.Join(lose, ", "))
+		a.printf("%s:\n", asIfGone(lose))
 	}
 	a.printf("live objects by copy count:\n")
 	for _, l := range r.Levels {

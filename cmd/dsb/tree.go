@@ -45,7 +45,7 @@ func newTreeCmd(a *app) *cobra.Command {
 				return err
 			}
 			if len(opt.Lose) > 0 {
-				a.printf("as if disks %s were gone:\n", strings.Join(opt.Lose, ", "))
+				a.printf("%s:\n", asIfGone(opt.Lose))
 			}
 			a.tree(rows)
 			return nil
@@ -63,7 +63,8 @@ func (a *app) tree(rows []report.DirStat) {
 		levels = max(levels, len(r.ByCopies))
 	}
 	if !a.json {
-		head := fmt.Sprintf("%10s %9s %10s", "SIZE", "FILES", "-")
+		// NO DATA: empty files and symlinks, which no disk needs to hold.
+		head := fmt.Sprintf("%10s %9s %10s", "SIZE", "FILES", "NO DATA")
 		for k := 0; k < levels; k++ {
 			head += fmt.Sprintf(" %10s", copiesStr(k))
 		}
