@@ -121,17 +121,17 @@ func (a *app) planSummary(d catalog.Disk, p *backup.Prepared) {
 		a.printf("  %-9s %8d objects %10s → %8d objects %10s\n", copiesStr(k)+":", b.Objects, bytesStr(b.Bytes), f.Objects, bytesStr(f.Bytes))
 	}
 	if waiting > 0 {
-		a.printf("%s will be full: %d objects (%s) wait for a disk with room\n", d.Name, waiting, bytesStr(waitingBytes))
+		a.printf("%s will be full: %s (%s) %s for a disk with room\n", d.Name, objectsStr(waiting), bytesStr(waitingBytes), pick(waiting, "waits", "wait"))
 	}
 	if p.Refused > 0 {
-		a.printf("%d objects (%s) are left to other disks: %s's filesystem cannot hold them (see 'dsb backup' output)\n",
-			p.Refused, bytesStr(p.RefusedBytes), d.Name)
+		a.printf("%s (%s) %s left to other disks: %s's filesystem cannot hold %s (see 'dsb backup' output)\n",
+			objectsStr(p.Refused), bytesStr(p.RefusedBytes), pick(p.Refused, "is", "are"), d.Name, pick(p.Refused, "it", "them"))
 	}
 	if p.Offline > 0 {
-		a.printf("%d objects are left out: their files are on sources the last update found offline\n", p.Offline)
+		a.printf("%s %s left out: %s files are on sources the last update found offline\n", objectsStr(p.Offline), pick(p.Offline, "is", "are"), pick(p.Offline, "its", "their"))
 	}
 	if p.Unreadable > 0 {
-		a.printf("%d objects are left out until the next update: an earlier backup could read none of their files\n", p.Unreadable)
+		a.printf("%s %s left out until the next update: an earlier backup could read none of %s files\n", objectsStr(p.Unreadable), pick(p.Unreadable, "is", "are"), pick(p.Unreadable, "its", "their"))
 	}
 }
 
@@ -253,20 +253,20 @@ func (a *app) backup(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, 
 	if res.Waiting > 0 {
 		// Everything that fits was copied: a full disk is this tool's
 		// normal state, not a failure.
-		a.printf("%s is full: %d objects (%s) wait for a disk with room\n", d.Name, res.Waiting, bytesStr(res.WaitingBytes))
+		a.printf("%s is full: %s (%s) %s for a disk with room\n", d.Name, objectsStr(res.Waiting), bytesStr(res.WaitingBytes), pick(res.Waiting, "waits", "wait"))
 	}
 	if res.TooLarge > 0 && res.Skipped == 0 {
-		return partialError{fmt.Sprintf("%d objects are too large for disk %s's filesystem (listed above); they are left to other disks from now on", res.TooLarge, d.Name)}
+		return partialError{fmt.Sprintf("%s %s too large for disk %s's filesystem (listed above); %s left to other disks from now on", objectsStr(res.TooLarge), pick(res.TooLarge, "is", "are"), d.Name, pick(res.TooLarge, "it is", "they are"))}
 	}
 	if res.Skipped > 0 {
-		return partialError{fmt.Sprintf("%d objects could not be copied (listed above); run 'dsb update' and back up again", res.Skipped)}
+		return partialError{fmt.Sprintf("%s could not be copied (listed above); run 'dsb update' and back up again", objectsStr(res.Skipped))}
 	}
 	if res.Offline > 0 {
-		return partialError{fmt.Sprintf("%d objects were left out: their files are on sources the last update found offline; attach them, run 'dsb update' and back up again", res.Offline)}
+		return partialError{fmt.Sprintf("%s %s left out: %s files are on sources the last update found offline; attach them, run 'dsb update' and back up again", objectsStr(res.Offline), pick(res.Offline, "was", "were"), pick(res.Offline, "its", "their"))}
 	}
 	if res.Unreadable > 0 {
 		// Left out of the plan, still not copied: say so, exit 3.
-		return partialError{fmt.Sprintf("%d objects were left out: an earlier backup could read none of their files; run 'dsb update' and back up again", res.Unreadable)}
+		return partialError{fmt.Sprintf("%s %s left out: an earlier backup could read none of %s files; run 'dsb update' and back up again", objectsStr(res.Unreadable), pick(res.Unreadable, "was", "were"), pick(res.Unreadable, "its", "their"))}
 	}
 	return nil
 }
@@ -314,7 +314,7 @@ func (a *app) backupSummary(d catalog.Disk, r backup.Result) {
 			WaitingBytes: r.WaitingBytes, TooLarge: r.TooLarge, Seconds: r.Elapsed.Seconds()})
 		return
 	}
-	a.printf("backup %s: copied %d objects (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, r.Copied,
+	a.printf("backup %s: copied %s (%s), deleted %d (%s), skipped %d, in %s (%s)\n", d.Name, objectsStr(r.Copied),
 		bytesStr(r.BytesCopied), r.Deleted, bytesStr(r.BytesDeleted), r.Skipped, r.Elapsed.Round(time.Millisecond),
 		rateStr(r.BytesCopied, r.Elapsed))
 }

@@ -65,3 +65,15 @@ func asIfGone(disks []string) string {
 	}
 	return "as if disks " + strings.Join(disks, ", ") + " were gone"
 }
+
+// objectsStr is "1 object", "2 objects".
+func objectsStr(n int64) string { return pluralStr(n, "object", "objects") }
+
+// pick is one when n is 1, else many: the verb or pronoun that agrees
+// with a count.
+func pick(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -78,9 +78,9 @@ func (a *app) status(f *pool.Facts, without uint64, lose []string) {
 	}
 	a.printf("  total:    %9d objects %10s\n", r.Objects, bytesStr(r.Bytes))
 	if r.AtTargetObjects > 0 {
-		a.printf("  at their copy target: %d objects (%s)\n", r.AtTargetObjects, bytesStr(r.AtTargetBytes))
+		a.printf("  at their copy target: %s (%s)\n", objectsStr(int64(r.AtTargetObjects)), bytesStr(r.AtTargetBytes))
 	}
-	a.printf("at risk (at most one copy): %d objects, %s\n", r.AtRiskObjects, bytesStr(r.AtRiskBytes))
+	a.printf("at risk (at most one copy): %s, %s\n", objectsStr(int64(r.AtRiskObjects)), bytesStr(r.AtRiskBytes))
 	if n := f.Unconfirmed(); n > 0 {
 		a.printf("unconfirmed: %d copies are only believed (from an adopted catalog snapshot); back up or 'dsb disk refresh' their disks to confirm them\n", n)
 	}

@@ -78,10 +78,10 @@ func (a *app) verify(cmd *cobra.Command, cat *catalog.Catalog, d catalog.Disk, p
 		a.put(verifySummary{Disk: d.Name, Verified: res.Verified, Bytes: res.Bytes, Corrupt: res.Corrupt, Missing: res.Missing,
 			Unknown: res.Unknown, Junk: res.Junk, Remaining: res.Remaining, RemainingBytes: res.RemainingByte, Complete: res.Complete})
 	} else {
-		a.printf("verify %s: %d objects good (%s), %d corrupt, %d missing, %d unknown, %d junk\n",
-			d.Name, res.Verified, bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk)
+		a.printf("verify %s: %s good (%s), %d corrupt, %d missing, %d unknown, %d junk\n",
+			d.Name, objectsStr(int64(res.Verified)), bytesStr(res.Bytes), res.Corrupt, res.Missing, res.Unknown, res.Junk)
 		if !res.Complete && err == nil {
-			a.printf("  stopped at the bound: %d objects (%s) left for the next run\n", res.Remaining, bytesStr(res.RemainingByte))
+			a.printf("  stopped at the bound: %s (%s) left for the next run\n", objectsStr(int64(res.Remaining)), bytesStr(res.RemainingByte))
 		}
 	}
 	if err != nil {
