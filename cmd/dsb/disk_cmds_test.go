@@ -283,7 +283,10 @@ func init() { extraCmds["tmuxexpect"] = cmdTmuxExpect }
 func cmdTmuxExpect(ts *testscript.TestScript, neg bool, args []string) {
 	re := regexp.MustCompile(args[1])
 	var screen []byte
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	// 60 s: under -race on a loaded 2-core machine, 'dsb update -v' of
+	// progress.txtar's 10,000 files took longer than the 10 s this was;
+	// a match returns at once, so only a failure waits the whole time.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		out, err := exec.Command("tmux", "-S", ts.MkAbs(args[0]), "capture-pane", "-p").Output()
 		if err == nil {
 			screen = out

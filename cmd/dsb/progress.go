@@ -38,6 +38,11 @@ func (a *app) newProgress(label string) progress {
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionFullWidth(),
+			// No ticker goroutine: for a bar of unknown length the library
+			// starts one that reads the bar's state without its lock (a
+			// data race under -race, progress.txtar); the spinner then
+			// turns at each set, which happens often enough.
+			progressbar.OptionSetSpinnerChangeInterval(0),
 		)
 		b := &barProgress{bar: bar, label: label, a: a}
 		a.bar = b
