@@ -40,18 +40,24 @@ CREATE TABLE spoiled_since(
   versions INTEGER NOT NULL DEFAULT 0
 );
 
-INSERT INTO live_levels(copies, objects, bytes)
+-- The two tables counted from scratch: filled from these at migration,
+-- and again by the recount triggers below (the rare changes that move
+-- many objects between levels at once).
+CREATE VIEW live_levels_recount(copies, objects, bytes) AS
   WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
   g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
     (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
     FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
   SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
 
-INSERT INTO spoiled_since(gen, versions)
+CREATE VIEW spoiled_since_recount(gen, versions) AS
   SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
     OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
     OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
   FROM files f GROUP BY f.since_gen;
+
+INSERT INTO live_levels(copies, objects, bytes) SELECT * FROM live_levels_recount;
+INSERT INTO spoiled_since(gen, versions) SELECT * FROM spoiled_since_recount;
 
 CREATE TRIGGER live_levels_row_add AFTER INSERT ON disks
 WHEN (SELECT count(*) FROM disks) > (SELECT max(copies) FROM live_levels) BEGIN
@@ -189,69 +195,33 @@ END;
 CREATE TRIGGER answers_recount_copy_change AFTER UPDATE OF object, disk ON copies
 WHEN old.object <> new.object OR old.disk <> new.disk BEGIN
   DELETE FROM live_levels;
-  INSERT INTO live_levels(copies, objects, bytes)
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
-    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
-      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
-    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
+  INSERT INTO live_levels(copies, objects, bytes) SELECT * FROM live_levels_recount;
   DELETE FROM spoiled_since;
-  INSERT INTO spoiled_since(gen, versions)
-    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
-      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
-    FROM files f GROUP BY f.since_gen;
+  INSERT INTO spoiled_since(gen, versions) SELECT * FROM spoiled_since_recount;
 END;
 
 CREATE TRIGGER answers_recount_disk_lost AFTER UPDATE OF lost ON disks
 WHEN (old.lost <> 0) <> (new.lost <> 0) AND EXISTS (SELECT 1 FROM copies WHERE disk = new.id) BEGIN
   DELETE FROM live_levels;
-  INSERT INTO live_levels(copies, objects, bytes)
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
-    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
-      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
-    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
+  INSERT INTO live_levels(copies, objects, bytes) SELECT * FROM live_levels_recount;
   DELETE FROM spoiled_since;
-  INSERT INTO spoiled_since(gen, versions)
-    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
-      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
-    FROM files f GROUP BY f.since_gen;
+  INSERT INTO spoiled_since(gen, versions) SELECT * FROM spoiled_since_recount;
 END;
 
 CREATE TRIGGER answers_recount_disk_add AFTER INSERT ON disks
 WHEN NOT new.lost AND EXISTS (SELECT 1 FROM copies WHERE disk = new.id) BEGIN
   DELETE FROM live_levels;
-  INSERT INTO live_levels(copies, objects, bytes)
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
-    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
-      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
-    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
+  INSERT INTO live_levels(copies, objects, bytes) SELECT * FROM live_levels_recount;
   DELETE FROM spoiled_since;
-  INSERT INTO spoiled_since(gen, versions)
-    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
-      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
-    FROM files f GROUP BY f.since_gen;
+  INSERT INTO spoiled_since(gen, versions) SELECT * FROM spoiled_since_recount;
 END;
 
 CREATE TRIGGER answers_recount_disk_remove AFTER DELETE ON disks
 WHEN NOT old.lost AND EXISTS (SELECT 1 FROM copies WHERE disk = old.id) BEGIN
   DELETE FROM live_levels;
-  INSERT INTO live_levels(copies, objects, bytes)
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < max(64, (SELECT count(*) FROM disks))),
-    g(copies, objects, bytes) AS (SELECT n, count(*), sum(size) FROM (SELECT o.size,
-      (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost) AS n
-      FROM objects o WHERE EXISTS (SELECT 1 FROM files f WHERE f.object = o.id)) GROUP BY n)
-    SELECT i, coalesce(g.objects, 0), coalesce(g.bytes, 0) FROM n LEFT JOIN g ON g.copies = i;
+  INSERT INTO live_levels(copies, objects, bytes) SELECT * FROM live_levels_recount;
   DELETE FROM spoiled_since;
-  INSERT INTO spoiled_since(gen, versions)
-    SELECT f.since_gen, sum(f.type = 0 AND f.size > 0 AND (f.object IS NULL
-      OR NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = f.object)
-      OR NOT EXISTS (SELECT 1 FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = f.object AND NOT d.lost)))
-    FROM files f GROUP BY f.since_gen;
+  INSERT INTO spoiled_since(gen, versions) SELECT * FROM spoiled_since_recount;
 END;
 
 -- The files without an object (empty files, symlinks, special files, files
