@@ -59,6 +59,11 @@ type Facts struct {
 // Load reads the facts. Per-path settings give each live object its target
 // and priority: when files sharing an object disagree, the largest target
 // (0, unlimited, being largest) and the highest priority win.
+//
+// The copies (and the live objects, when the index gives them) are read
+// on a second connection while the objects are read on the catalog's:
+// those scans are most of a plan's time at a million objects, and on two
+// cores they overlap.
 func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	f, err := newFacts(ctx, cat)
 	if err != nil {
@@ -68,24 +73,36 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Objects = make([]Object, 0, n)
-	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
-		f.index.set(ref, int32(len(f.Objects)))
-		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
-	})
+	fromIndex, err := liveFromIndex(ctx, cat)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.loadAllLive(ctx, cat); err != nil {
+	side, closeSide, err := cat.Beside(ctx)
+	if err != nil {
 		return nil, err
+	}
+	defer func() { _ = closeSide() }()
+	scans := &sideScans{live: fromIndex}
+	sideCtx, cancel := context.WithCancel(ctx) // a failed objects scan stops the side's
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- scans.run(sideCtx, side, f.bit, n) }()
+	if err = f.loadObjects(ctx, cat, n); err != nil {
+		cancel()
+	}
+	if serr := <-done; err == nil {
+		err = serr
+	}
+	if err != nil {
+		return nil, err
+	}
+	scans.apply(f)
+	if !fromIndex {
+		if err := f.loadLive(ctx, cat, cat.EachLiveFile); err != nil {
+			return nil, err
+		}
 	}
 	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
-		return nil, err
-	}
-	// A copy on a disk the catalog does not list counts nowhere (as in
-	// the counts of migration 0007).
-	err = cat.EachCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, false) })
-	if err != nil {
 		return nil, err
 	}
 	for _, d := range f.Disks {
@@ -95,6 +112,15 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 		}
 	}
 	return f, err
+}
+
+// loadObjects reads every object row into f.Objects (n: the expected count).
+func (f *Facts) loadObjects(ctx context.Context, cat *catalog.Catalog, n int64) error {
+	f.Objects = make([]Object, 0, n)
+	return cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
+		f.index.set(ref, int32(len(f.Objects)))
+		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
+	})
 }
 
 // newFacts reads the disks, without any object.
