@@ -21,29 +21,33 @@ type Object struct {
 	Ref  int64
 	ID   objects.ID
 	Size int64
+	// KeptUntil: until when (ns) the youngest history entry of it is kept
+	// like live data (its end plus its path's keep-history; see History).
+	KeptUntil int64
+	Target    int // wanted copies (0: as many as fit); the largest wish of its files
+	Priority  int // the highest priority of its files
+	Disks     uint64
+	// Unconfirmed: the disks in Disks whose copy is only believed (from
+	// an adopted snapshot), not seen by a reconcile since.
+	Unconfirmed uint64
+	// The flags come last and together: 96 bytes an object instead of 112
+	// with padding after each (Load holds a million of them).
+
 	Live bool // a current file references it
 	// History: a history entry with content references it, under a
-	// keep-history policy other than 0. KeptUntil: until when (ns) the
-	// youngest such entry is kept like live data (its end plus its path's
-	// keep-history). Pinned: the good version of a file found silently
-	// changed, kept whatever the policy until the user accepts the change.
-	History   bool
-	KeptUntil int64
-	Pinned    bool
+	// keep-history policy other than 0. Pinned: the good version of a
+	// file found silently changed, kept whatever the policy until the user
+	// accepts the change.
+	History bool
+	Pinned  bool
 	// Thinned: every history entry of it past keep-history is under a
 	// daily/weekly/monthly rule that does not keep it: once KeptUntil has
 	// passed it is an orphan, not history kept while room allows.
-	Thinned  bool
-	Target   int // wanted copies (0: as many as fit); the largest wish of its files
-	Priority int // the highest priority of its files
+	Thinned bool
 	// Offline: live, and every current file of it is below a source the
 	// last update found offline: no backup can read it until that source
 	// is back (catalog.OfflineSources).
 	Offline bool
-	Disks   uint64
-	// Unconfirmed: the disks in Disks whose copy is only believed (from
-	// an adopted snapshot), not seen by a reconcile since.
-	Unconfirmed uint64
 }
 
 // Facts are the pool-wide facts of one catalog.
