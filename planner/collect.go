@@ -124,4 +124,4 @@ func (pl *planner) sortBoth() {
 
 // parallelSort is the length below which a goroutine costs more than the
 // sort it would take off this one.
-const parallelSort = 1 << 14
+var parallelSort = 1 << 14 // a variable for TestParallelSortSame
