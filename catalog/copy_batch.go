@@ -23,6 +23,11 @@ func listBatch(ctx context.Context, tx *sql.Tx, disk int64, refs []int64) error 
 	if len(refs) == 0 {
 		return nil
 	}
+	// Empty between transactions; cleared anyway, so that rows someone
+	// left there by hand cannot make this batch's counts skip objects.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM copy_batch`); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO copy_batch(object, size, live, n)
 		SELECT o.id, o.size, EXISTS (SELECT 1 FROM files f WHERE f.object = o.id),
 		  (SELECT count(*) FROM copies c JOIN disks d ON d.id = c.disk WHERE c.object = o.id AND NOT d.lost)
