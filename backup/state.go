@@ -58,6 +58,10 @@ func Prepare(f *pool.Facts, d catalog.Disk, room Room, refused map[int64]string,
 	p := &Prepared{Disk: d, Facts: f, Room: room, Policy: planner.Policy{Limit: opt.Limit, NoEvict: opt.NoEvict}}
 	self := f.Mask(d.ID)
 	now := opt.now()
+	// Nearly every object is live: sized once, not grown by append (0.2-0.5
+	// CPU-s of copying at a million objects).
+	p.State.Objects = make([]planner.Object, 0, len(f.Objects))
+	p.refs = make([]*pool.Object, 0, len(f.Objects))
 	for i := range f.Objects {
 		o := &f.Objects[i]
 		on := f.On(o, d.ID)
