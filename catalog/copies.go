@@ -91,14 +91,27 @@ func (c *Catalog) ApplyCopies(ctx context.Context, ch CopyChange) error {
 			return err
 		}
 		defer add.Close()
-		for _, cp := range ch.Add {
-			ref := cp.Object
-			if ref == 0 {
-				if err := obj.QueryRowContext(ctx, cp.Hash[:], cp.Size).Scan(&ref); err != nil {
+		refs := make([]int64, len(ch.Add))
+		for i, cp := range ch.Add {
+			refs[i] = cp.Object
+			if refs[i] == 0 {
+				if err := obj.QueryRowContext(ctx, cp.Hash[:], cp.Size).Scan(&refs[i]); err != nil {
 					return err
 				}
 			}
-			if _, err := add.ExecContext(ctx, ref, ch.Disk, cp.VerifiedAt); err != nil {
+		}
+		// The new copies are counted per batch (copy_batch.go), before
+		// any removal, whose per-row triggers read the counts.
+		if err := listBatch(ctx, tx, ch.Disk, refs); err != nil {
+			return err
+		}
+		for i, cp := range ch.Add {
+			if _, err := add.ExecContext(ctx, refs[i], ch.Disk, cp.VerifiedAt); err != nil {
+				return err
+			}
+		}
+		if len(refs) > 0 {
+			if err := countBatch(ctx, tx, ch.Disk); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 )
 
@@ -29,41 +28,6 @@ func (c *Catalog) SaveDiskSpace(ctx context.Context, disk int64, sp DiskSpace) e
 		return fmt.Errorf("save disk space: %w", err)
 	}
 	return nil
-}
-
-// ManifestBound bounds the size of any disk's manifest: one line
-// ("<sha256>  <path>\n", escapes doubling the path at worst) for every
-// current file with content, as if one disk held them all. It sums every
-// file by directory from the (dir, name) index, which holds all it needs
-// (SQLite reads a name's length from the record header), and subtracts
-// the files without content (the files_no_object index of 0007): reading
-// every file's row took three times as long.
-func (c *Catalog) ManifestBound(ctx context.Context) (int64, error) {
-	t, err := c.LoadDirs(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var total int64
-	for sign, q := range map[int64]string{
-		1:  `SELECT dir, sum(length(name)), count(*) FROM files INDEXED BY sqlite_autoindex_files_1 GROUP BY dir`,
-		-1: `SELECT dir, sum(length(name)), count(*) FROM files INDEXED BY files_no_object WHERE object IS NULL GROUP BY dir`,
-	} {
-		err := c.eachRaw(ctx, q, func(row []driver.Value) error {
-			var v [3]int64
-			for i := range v {
-				var err error
-				if v[i], err = rawInt(row[i]); err != nil {
-					return err
-				}
-			}
-			total += sign * (v[2]*(64+2+1+1+int64(len(t.Path(v[0])))) + v[1])
-			return nil
-		})
-		if err != nil {
-			return 0, fmt.Errorf("manifest size: %w", err)
-		}
-	}
-	return total, nil
 }
 
 // DataSize is the bytes of the catalog's pages in use: about what a

@@ -21,29 +21,33 @@ type Object struct {
 	Ref  int64
 	ID   objects.ID
 	Size int64
+	// KeptUntil: until when (ns) the youngest history entry of it is kept
+	// like live data (its end plus its path's keep-history; see History).
+	KeptUntil int64
+	Target    int // wanted copies (0: as many as fit); the largest wish of its files
+	Priority  int // the highest priority of its files
+	Disks     uint64
+	// Unconfirmed: the disks in Disks whose copy is only believed (from
+	// an adopted snapshot), not seen by a reconcile since.
+	Unconfirmed uint64
+	// The flags come last and together: 96 bytes an object instead of 112
+	// with padding after each (Load holds a million of them).
+
 	Live bool // a current file references it
 	// History: a history entry with content references it, under a
-	// keep-history policy other than 0. KeptUntil: until when (ns) the
-	// youngest such entry is kept like live data (its end plus its path's
-	// keep-history). Pinned: the good version of a file found silently
-	// changed, kept whatever the policy until the user accepts the change.
-	History   bool
-	KeptUntil int64
-	Pinned    bool
+	// keep-history policy other than 0. Pinned: the good version of a
+	// file found silently changed, kept whatever the policy until the user
+	// accepts the change.
+	History bool
+	Pinned  bool
 	// Thinned: every history entry of it past keep-history is under a
 	// daily/weekly/monthly rule that does not keep it: once KeptUntil has
 	// passed it is an orphan, not history kept while room allows.
-	Thinned  bool
-	Target   int // wanted copies (0: as many as fit); the largest wish of its files
-	Priority int // the highest priority of its files
+	Thinned bool
 	// Offline: live, and every current file of it is below a source the
 	// last update found offline: no backup can read it until that source
 	// is back (catalog.OfflineSources).
 	Offline bool
-	Disks   uint64
-	// Unconfirmed: the disks in Disks whose copy is only believed (from
-	// an adopted snapshot), not seen by a reconcile since.
-	Unconfirmed uint64
 }
 
 // Facts are the pool-wide facts of one catalog.
@@ -59,6 +63,11 @@ type Facts struct {
 // Load reads the facts. Per-path settings give each live object its target
 // and priority: when files sharing an object disagree, the largest target
 // (0, unlimited, being largest) and the highest priority win.
+//
+// The copies (and the live objects, when the index gives them) are read
+// on a second connection while the objects are read on the catalog's:
+// those scans are most of a plan's time at a million objects, and on two
+// cores they overlap.
 func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	f, err := newFacts(ctx, cat)
 	if err != nil {
@@ -68,24 +77,36 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Objects = make([]Object, 0, n)
-	err = cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
-		f.index.set(ref, int32(len(f.Objects)))
-		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
-	})
+	fromIndex, err := liveFromIndex(ctx, cat)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.loadAllLive(ctx, cat); err != nil {
+	side, closeSide, err := cat.Beside(ctx)
+	if err != nil {
 		return nil, err
+	}
+	defer func() { _ = closeSide() }()
+	scans := &sideScans{live: fromIndex}
+	sideCtx, cancel := context.WithCancel(ctx) // a failed objects scan stops the side's
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- scans.run(sideCtx, side, f.bit, n) }()
+	if err = f.loadObjects(ctx, cat, n); err != nil {
+		cancel()
+	}
+	if serr := <-done; err == nil {
+		err = serr
+	}
+	if err != nil {
+		return nil, err
+	}
+	scans.apply(f)
+	if !fromIndex {
+		if err := f.loadLive(ctx, cat, cat.EachLiveFile); err != nil {
+			return nil, err
+		}
 	}
 	if err := f.loadHistory(ctx, cat, cat.EachHistoryEntry); err != nil {
-		return nil, err
-	}
-	// A copy on a disk the catalog does not list counts nowhere (as in
-	// the counts of migration 0007).
-	err = cat.EachCopy(ctx, func(ref, disk int64) { f.addCopy(ref, disk, false) })
-	if err != nil {
 		return nil, err
 	}
 	for _, d := range f.Disks {
@@ -95,6 +116,15 @@ func Load(ctx context.Context, cat *catalog.Catalog) (*Facts, error) {
 		}
 	}
 	return f, err
+}
+
+// loadObjects reads every object row into f.Objects (n: the expected count).
+func (f *Facts) loadObjects(ctx context.Context, cat *catalog.Catalog, n int64) error {
+	f.Objects = make([]Object, 0, n)
+	return cat.EachObject(ctx, func(ref int64, id objects.ID, size int64) {
+		f.index.set(ref, int32(len(f.Objects)))
+		f.Objects = append(f.Objects, Object{Ref: ref, ID: id, Size: size})
+	})
 }
 
 // newFacts reads the disks, without any object.
