@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -19,8 +18,7 @@ import (
 // third of the speed), its holes left as holes. Then it hashes what dst
 // holds: what is verified is the restored file itself, not the bytes on
 // their way. A short object hashes wrong and is ErrCorrupt.
-func copyObject(dst int, src *os.File, size int64, want objects.ID, buf []byte) error {
-	sfd := int(src.Fd())
+func copyObject(dst, sfd int, size int64, want objects.ID, buf []byte) error {
 	if size <= smallObject { // no holes worth two more system calls
 		if err := copyRange(sfd, dst, 0, size, buf, nil); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -20,6 +21,7 @@ type owners struct {
 	root    bool
 	numeric bool
 	fid     catalog.Fidelity
+	mu      sync.Mutex    // copy workers share the maps
 	uids    map[int64]int // recorded uid → uid here
 	gids    map[int64]int
 }
@@ -38,6 +40,8 @@ func (o *owners) ids(m catalog.Meta) (uid, gid int, ok bool) {
 }
 
 func (o *owners) uid(id int64) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if v, ok := o.uids[id]; ok {
 		return v
 	}
@@ -54,6 +58,8 @@ func (o *owners) uid(id int64) int {
 }
 
 func (o *owners) gid(id int64) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if v, ok := o.gids[id]; ok {
 		return v
 	}

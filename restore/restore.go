@@ -83,6 +83,8 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 	r := &restorer{ctx: ctx, opt: opt, t: t, res: &res, missing: map[string]*Missing{}, cleaned: map[string]bool{},
 		own: newOwners(fid, opt.NumericOwner), links: linkSet{}}
 	defer r.closeDir()
+	r.startCopiers()
+	defer r.stopCopiers()
 	entries, err := collect(ctx, cat, sels, opt.At, &r.prog)
 	if err != nil {
 		return res, err
@@ -91,7 +93,9 @@ func Run(ctx context.Context, cat *catalog.Catalog, opt Options) (Result, error)
 		if err := ctx.Err(); err != nil {
 			return res, errors.Join(err, r.flush())
 		}
-		r.file(&entries[i])
+		if err := r.file(&entries[i]); err != nil {
+			return res, err
+		}
 	}
 	if err := r.flush(); err != nil {
 		return res, err
@@ -174,25 +178,16 @@ type restorer struct {
 	prog    Progress
 	missing map[string]*Missing
 	cleaned map[string]bool
-	dirPath string // the directory dirFd is open on
-	dirFd   int
+	dirPath string  // the directory curDir is open on
+	curDir  *dirRef // the last directory files went into
+	dirSeq  int     // directories opened so far
 	own     *owners
 	links   linkSet
-	batch   batch
-	// dirInherits: the directory dirFd has a default ACL.
-	dirInherits bool
+	cp      copiers
+	cur     *batch   // the batch being filled
+	closed  []*batch // closed batches waiting for their files, oldest first
 	// unsynced: names were made since the last syncfs.
 	unsynced bool
-	copyBuf  []byte
-}
-
-// buf is the copy buffer, reused: one per file was most of a small-file
-// restore's time (in the garbage collector).
-func (r *restorer) buf() []byte {
-	if r.copyBuf == nil {
-		r.copyBuf = make([]byte, 1<<20)
-	}
-	return r.copyBuf
 }
 
 func (r *restorer) problem(path string, err error) {
@@ -203,46 +198,50 @@ func (r *restorer) problem(path string, err error) {
 }
 
 // parent opens the directory that will hold path, reusing the last one.
-func (r *restorer) parent(path string) (int, string, error) {
+func (r *restorer) parent(path string) (*dirRef, string, error) {
 	els, err := elements(path)
 	if err != nil {
-		return -1, "", err
+		return nil, "", err
 	}
 	dir := strings.Join(els[:len(els)-1], "/")
-	if dir != r.dirPath || r.dirFd <= 0 {
+	if dir != r.dirPath || r.curDir == nil {
 		r.closeDir()
 		fd, err := r.t.openDir(els[:len(els)-1])
 		if err != nil {
-			return -1, "", err
+			return nil, "", err
 		}
-		r.dirFd, r.dirPath = fd, dir
 		// A default ACL here gives new files an access ACL to take off.
 		_, aclErr := unix.Fgetxattr(fd, "system.posix_acl_default", nil)
-		r.dirInherits = aclErr == nil
+		r.dirSeq++
+		r.curDir, r.dirPath = &dirRef{fd: fd, refs: 1, seq: r.dirSeq, inherits: aclErr == nil}, dir
 		if !r.cleaned[dir] {
 			r.cleaned[dir] = true
 			removeTemps(fd)
 		}
 	}
-	return r.dirFd, els[len(els)-1], nil
+	return r.curDir, els[len(els)-1], nil
 }
 
-// closeDir closes the current directory. The names put into it are made
-// durable by the batch's syncfs (see flush), not one fsync per directory.
+// closeDir lets go of the current directory (closed once no queued file
+// needs it). The names put into it are made durable by the batch's syncfs
+// (see flush), not one fsync per directory.
 func (r *restorer) closeDir() {
-	if r.dirFd > 0 {
-		unix.Close(r.dirFd)
+	if r.curDir != nil {
+		r.curDir.drop()
 	}
-	r.dirFd, r.dirPath = 0, ""
+	r.curDir, r.dirPath = nil, ""
 }
 
-func (r *restorer) file(e *catalog.Entry) {
+// file restores e, or hands it to the copy workers. Only an error that
+// stops the restore (a batch that cannot be synced) is returned.
+func (r *restorer) file(e *catalog.Entry) error {
 	defer r.report(e)
-	dfd, name, err := r.parent(e.Path)
+	d, name, err := r.parent(e.Path)
 	if err != nil {
 		r.problem(e.Path, err)
-		return
+		return nil
 	}
+	dfd := d.fd
 	done, err := r.existing(dfd, name, e)
 	if done && err == nil {
 		r.links.restored(e)
@@ -254,11 +253,14 @@ func (r *restorer) file(e *catalog.Entry) {
 				r.opt.Problem(e.Path, err)
 			}
 		}
-		return
+		return nil
 	}
 	if done, err := r.link(dfd, name, e); done || err != nil {
+		if isSyncError(err) {
+			return err
+		}
 		r.finish(e, err)
-		return
+		return nil
 	}
 	queued := false
 	switch {
@@ -267,21 +269,21 @@ func (r *restorer) file(e *catalog.Entry) {
 	case e.Type.Special():
 		err = r.writeSpecial(dfd, name, e)
 	case e.Size == 0:
-		err, queued = r.writeFile(dfd, name, e, nil), true
+		err, queued = r.writeEmpty(d, name, e), true
 	case e.Hash.IsZero():
 		err = fmt.Errorf("never hashed: run 'dsb update' while the source is there")
 	default:
-		var ok bool
-		if ok, err = r.fromDisks(dfd, name, e); !ok && err == nil {
-			r.addMissing(e)
-			return
-		}
-		queued = ok
+		r.collectReady()
+		return r.dispatch(d, name, e) // counted when its batch is flushed
 	}
 	if queued && err == nil {
-		return // counted when its batch is flushed
+		return nil // counted when its batch is flushed
+	}
+	if isSyncError(err) {
+		return err
 	}
 	r.finish(e, err)
+	return nil
 }
 
 // finish counts a restored file, or its failure; a dropped setuid bit is
@@ -330,39 +332,6 @@ func (r *restorer) existing(dfd int, name string, e *catalog.Entry) (bool, error
 	}
 	if !r.opt.Overwrite {
 		return false, fmt.Errorf("exists and differs; not overwritten (use --overwrite)")
-	}
-	return false, nil
-}
-
-// fromDisks copies the object from the first source that has a good copy,
-// trying the disks the catalog names first.
-func (r *restorer) fromDisks(dfd int, name string, e *catalog.Entry) (bool, error) {
-	srcs := append([]Source(nil), r.opt.Sources...)
-	sort.SliceStable(srcs, func(i, j int) bool { return holds(e, srcs[i].Name) && !holds(e, srcs[j].Name) })
-	for _, s := range srcs {
-		// The object's file itself: copied in the kernel, the copy hashed.
-		rc, size, err := s.Store.OpenFile(e.Hash)
-		if errors.Is(err, objects.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			r.warn(e.Path, fmt.Errorf("disk %s: %w", s.Name, err))
-			continue
-		}
-		if size != e.Size {
-			err = fmt.Errorf("%w: %d bytes, want %d", objects.ErrCorrupt, size, e.Size)
-		} else {
-			err = r.writeFile(dfd, name, e, rc)
-		}
-		rc.Close()
-		if err == nil || errors.Is(err, errSetidDropped) {
-			return true, err
-		}
-		if errors.Is(err, objects.ErrCorrupt) {
-			r.warn(e.Path, fmt.Errorf("disk %s has a damaged copy (run 'dsb verify %s'); trying another disk", s.Name, s.Name))
-			continue
-		}
-		return false, err
 	}
 	return false, nil
 }

@@ -6,14 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"dsb/catalog"
-	"dsb/objects"
 	"dsb/vpath"
 )
 
@@ -25,15 +23,26 @@ func tempName() string {
 	return tempPrefix + hex.EncodeToString(b)
 }
 
-// writeFile writes content (nil: empty) to a temp file in dfd, sparse
-// where the content has blocks of zeros, checks it (the reader verifies
-// the digest at EOF), sets owner, attributes, mode and mtime, and queues
-// it: the batch makes it durable and gives it its name (see flush).
-func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.Reader) (err error) {
-	tmp := tempName()
+// writeEmpty writes an empty file and queues it for its batch.
+func (r *restorer) writeEmpty(d *dirRef, name string, e *catalog.Entry) error {
+	tmp, warn, err := writeTemp(d.fd, e, -1, nil, r.own, d.inherits)
+	if err != nil {
+		return err
+	}
+	return r.queue(d, tmp, name, e, warn)
+}
+
+// writeTemp writes the object open as sfd (-1: an empty file) to a new
+// temp file in dfd, verified against e's hash (copyObject), and gives it
+// owner, attributes, mode and mtime. It returns the temp file's name and
+// errSetidDropped as a warning; the batch makes it durable and names it
+// (see flush). Copy workers call it in parallel: it touches no restorer
+// state.
+func writeTemp(dfd int, e *catalog.Entry, sfd int, buf []byte, own *owners, inherits bool) (tmp string, warn, err error) {
+	tmp = tempName()
 	fd, err := unix.Openat(dfd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
-		return fmt.Errorf("create: %w", err)
+		return "", nil, fmt.Errorf("create: %w", err)
 	}
 	closed := false
 	defer func() {
@@ -44,36 +53,24 @@ func (r *restorer) writeFile(dfd int, name string, e *catalog.Entry, content io.
 			unix.Unlinkat(dfd, tmp, 0)
 		}
 	}()
-	if f, ok := content.(*os.File); ok {
-		if err := copyObject(fd, f, e.Size, e.Hash, r.buf()); err != nil {
-			return err
-		}
-	} else if content != nil {
-		sw := objects.NewSparseWriter(fd)
-		n, err := io.CopyBuffer(sw, content, r.buf())
-		if err != nil {
-			return err
-		}
-		if n != e.Size {
-			return fmt.Errorf("copy has %d bytes, want %d", n, e.Size)
-		}
-		if err := sw.Finish(); err != nil {
-			return err
+	if sfd >= 0 {
+		if err := copyObject(fd, sfd, e.Size, e.Hash, buf); err != nil {
+			return "", nil, err
 		}
 	}
-	warn := r.own.applyMeta(fd, e.Meta, e.Mode, r.dirInherits)
+	warn = own.applyMeta(fd, e.Meta, e.Mode, inherits)
 	if warn != nil && !errors.Is(warn, errSetidDropped) {
-		return warn
+		return "", nil, warn
 	}
 	ts := []unix.Timespec{unix.NsecToTimespec(e.MTime), unix.NsecToTimespec(e.MTime)}
 	if err := unix.UtimesNanoAt(dfd, tmp, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return err
+		return "", nil, err
 	}
 	closed = true
 	if err := unix.Close(fd); err != nil {
-		return err
+		return "", nil, err
 	}
-	return r.queue(dfd, tmp, name, e, warn)
+	return tmp, warn, nil
 }
 
 func (r *restorer) writeSymlink(dfd int, name string, e *catalog.Entry) error {
