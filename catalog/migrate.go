@@ -83,7 +83,7 @@ func (c *Catalog) migrate(ctx context.Context) error {
 		}
 	}
 	if len(todo) > 0 && c.readOnly {
-		return fmt.Errorf("schema version %d is older than %d and the catalog is read-only; run a command that writes it (such as 'dsb update') once to migrate it", maxVersion(applied), SchemaVersion())
+		return errOlderSchema
 	}
 	for _, m := range todo {
 		applied[m.version] = true

@@ -26,9 +26,12 @@ type Catalog struct {
 	// immutable: opened with SQLite's immutable=1, creating nothing beside
 	// the file (see readImmutable).
 	immutable bool
-	lock      *writerLock
-	uuid      string
-	now       func() time.Time
+	// copyPath: a private migrated copy of an older read-only catalog,
+	// which c reads instead (see openMigratedCopy); removed by Close.
+	copyPath string
+	lock     *writerLock
+	uuid     string
+	now      func() time.Time
 }
 
 // Options says how to open a catalog.
@@ -117,7 +120,11 @@ func (c *Catalog) openDB(ctx context.Context) error {
 	if err := db.PingContext(ctx); err != nil {
 		return fmt.Errorf("open catalog %s: %w", c.path, err)
 	}
-	if err := c.migrate(ctx); err != nil {
+	err = c.migrate(ctx)
+	if errors.Is(err, errOlderSchema) {
+		err = c.openMigratedCopy(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("open catalog %s: %w", c.path, err)
 	}
 	if err := c.loadUUID(ctx); err != nil {
@@ -132,9 +139,12 @@ func (c *Catalog) openDB(ctx context.Context) error {
 // dsn is the driver's name for the catalog with a page cache of cacheKiB.
 func (c *Catalog) dsn(cacheKiB int) string {
 	u := url.URL{Scheme: "file", Path: c.path}
+	if c.copyPath != "" {
+		u.Path = c.copyPath
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	if c.readOnly {
+	if c.readOnly && c.copyPath == "" {
 		q.Add("mode", "ro")
 		if c.immutable {
 			q.Add("immutable", "1")
@@ -172,6 +182,9 @@ func (c *Catalog) Close() error {
 	var err error
 	if c.db != nil {
 		err = c.db.Close()
+	}
+	if c.copyPath != "" {
+		removeCopy(c.copyPath)
 	}
 	if lerr := c.lock.unlock(); err == nil {
 		err = lerr
