@@ -112,9 +112,32 @@ func (a *app) runRestore(ctx context.Context, cat *catalog.Catalog, opt restore.
 		return err
 	}
 	if res.Incomplete() {
-		return partialError{"restore is incomplete (see above); attach the disks named and run the same command again"}
+		return partialError{"restore is incomplete (see above); " + restoreHint(res)}
 	}
 	return nil
+}
+
+// restoreHint says what to do about an incomplete restore, by what is
+// missing: a disk to attach, files in the way, or files that could not be
+// written (on exFAT a symlink, say), which no other disk would mend.
+func restoreHint(r restore.Result) string {
+	var do []string
+	for _, m := range r.Missing {
+		if len(m.Disks) > 0 {
+			do = append(do, "attach the disks named")
+			break
+		}
+	}
+	if r.Conflicts > 0 {
+		do = append(do, "move the files in the way or add --overwrite")
+	}
+	if r.Failed > 0 {
+		do = append(do, "mend the cause of each failure")
+	}
+	if len(do) == 0 { // only files no disk holds: nothing to attach
+		return "what no disk holds cannot be restored"
+	}
+	return strings.Join(do, ", ") + ", and run the same command again"
 }
 
 func (a *app) restoreSummary(r restore.Result, to string) {
