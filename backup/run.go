@@ -111,7 +111,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 	res.Waiting, res.WaitingBytes = p.Waiting()
 	res.Refused, res.Unreadable, res.Offline = p.Refused, p.Unreadable, p.Offline
 	// Nothing to do and a description of this very catalog on the disk:
-	// rewriting it (a VACUUM INTO of the whole catalog) would give the same.
+	// rewriting it (a snapshot of the whole catalog) would give the same.
 	fresh, err := description.DescribedNow(ctx, cat, d, root, len(p.Plan.Actions) == 0)
 	if err != nil {
 		return res, err
@@ -124,7 +124,7 @@ func Run(ctx context.Context, cat *catalog.Catalog, d catalog.Disk, root string,
 		// Hold back room (and an inode) for the description at the end,
 		// even if the copies fill the disk.
 		_ = holdReserve(reserve, root)
-		for i := 1; i <= 2; i++ { // SQLite's VACUUM INTO needs inodes of its own
+		for i := 1; i <= 2; i++ { // a snapshot by VACUUM INTO needs inodes of its own
 			_ = os.WriteFile(fmt.Sprintf("%s.%d", reserve, i), nil, 0o600)
 		}
 	}

@@ -62,7 +62,8 @@ p11() {
 p11
 
 # P12b: the catalog snapshot every backup writes to its disk (Describe:
-# VACUUM INTO), timed by bench/snaptime on this 1M-file catalog, against a
+# a page copy by SQLite's online backup, or VACUUM INTO when many pages are
+# free), timed by bench/snaptime on this 1M-file catalog, against a
 # durable copy of 1 GiB (`cp` + `sync -f`) onto the same file system: a
 # backup that copies 1 GB at 1M files takes at least that. Best of 2.
 # Target: snapshot <= 10 % of it.

@@ -30,18 +30,28 @@ func (c *Catalog) SaveDiskSpace(ctx context.Context, disk int64, sp DiskSpace) e
 	return nil
 }
 
-// DataSize is the bytes of the catalog's pages in use: about what a
-// snapshot of it (VACUUM INTO) takes, whatever its WAL holds.
+// DataSize is about the bytes a snapshot of the catalog takes (Snapshot),
+// whatever its WAL holds: every page when the snapshot copies pages, the
+// pages in use when it is a VACUUM INTO.
 func (c *Catalog) DataSize(ctx context.Context) (int64, error) {
-	var pages, free, size int64
-	if err := c.db.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+	pages, free, size, err := c.pageCounts(ctx)
+	if err != nil {
 		return 0, err
 	}
-	if err := c.db.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
-		return 0, err
-	}
-	if err := c.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size); err != nil {
-		return 0, err
+	if snapshotByPages(pages, free) {
+		return pages * size, nil
 	}
 	return (pages - free) * size, nil
+}
+
+// pageCounts returns the catalog's pages, its free pages and the page size.
+func (c *Catalog) pageCounts(ctx context.Context) (pages, free, size int64, err error) {
+	if err = c.db.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		return
+	}
+	if err = c.db.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
+		return
+	}
+	err = c.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size)
+	return
 }

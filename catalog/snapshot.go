@@ -12,8 +12,23 @@ import (
 // or absent file (the caller fsyncs and renames it into place). The copy is
 // marked as a snapshot of disk diskUUID and uses a rollback journal, so it
 // opens read-only anywhere, even from a read-only mount, with sqlite3 alone.
+//
+// A catalog with few free pages is copied page for page (SQLite's online
+// backup, in one step: one read transaction, so one consistent view);
+// one with many is rebuilt without them (VACUUM INTO), which at a million
+// files takes 3.5 times as long (1.8 s against 0.51 s, fsync included).
+// DataSize bounds either.
 func (c *Catalog) Snapshot(ctx context.Context, path, diskUUID string, at time.Time) error {
-	if _, err := c.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	pages, free, _, err := c.pageCounts(ctx)
+	if err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
+	}
+	if snapshotByPages(pages, free) {
+		err = c.copyPages(ctx, path)
+	} else {
+		_, err = c.db.ExecContext(ctx, `VACUUM INTO ?`, path)
+	}
+	if err != nil {
 		return fmt.Errorf("snapshot catalog: %w", err)
 	}
 	u := url.URL{Scheme: "file", Path: path}

@@ -48,7 +48,7 @@ func (a *AtomicFile) Write(p []byte) (int, error) { return a.f.Write(p) }
 func (a *AtomicFile) ReadFrom(r io.Reader) (int64, error) { return a.f.ReadFrom(r) }
 
 // TempPath is the temp file's name, for writers that insist on a path:
-// SQLite's VACUUM INTO accepts an existing empty file. Commit's fsync
+// SQLite's VACUUM INTO and online backup accept an existing empty file. Commit's fsync
 // covers bytes written through any descriptor of the file.
 func (a *AtomicFile) TempPath() string { return a.f.Name() }
 

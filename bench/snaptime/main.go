@@ -1,7 +1,8 @@
 //go:build ignore
 
 // Command snaptime writes one catalog snapshot as backup's Describe does
-// (catalog.Snapshot: VACUUM INTO, then the snapshot's own settings) and
+// (catalog.Snapshot: a page copy, or VACUUM INTO when many pages are free, then the
+// snapshot's own settings) and
 // prints its seconds and bytes, for P12's snapshot cost:
 //
 //	go build -o snaptime bench/snaptime/main.go
