@@ -22,8 +22,10 @@ func TestS1Signals(t *testing.T) {
 	r := rand.New(rand.NewSource(seed(t, 1201)))
 	e := newEnv(t)
 	src := e.path("src")
-	// Big enough that each command runs for a good part of a second.
-	mkTree(t, src, r, treeSpec{small: 50, smallMax: 4000, big: repeat(8<<20, 40)})
+	// Big enough that each command runs for a good part of a second. With
+	// 40 files a backup under -race ended 10 ms after its 400 ms signal
+	// (exit 0: the signal came after its last step) once writes got faster.
+	mkTree(t, src, r, treeSpec{small: 50, smallMax: 4000, big: repeat(8<<20, 64)})
 	e.ok("source", "map", "/s", src)
 	e.ok("update")
 	sigs := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
